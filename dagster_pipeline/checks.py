@@ -1,0 +1,69 @@
+"""Great Expectations suites as Dagster asset checks (one check per suite, on its asset).
+
+Thin: the suites and the validation live in ``expectations/``; this module only binds each
+suite to its asset, stores the outcome for the build's validation report, and maps it to an
+AssetCheckResult. ERROR severity is blocking: nothing downstream (and no publish) runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_pipeline.resources import WarehouseResource
+from smartcounty import validation
+
+
+def check_name(module) -> str:
+    return "gx_" + module.__name__.rsplit(".", 1)[-1]
+
+
+def outcome_metadata(outcome) -> dict:
+    """Failed expectations with counts and a few example values (suites never select
+    personal-data columns, so examples cannot carry any)."""
+    return {
+        "table": outcome.table,
+        "row_count": outcome.row_count,
+        "evaluated_expectations": int(outcome.statistics.get("evaluated_expectations") or 0),
+        "unsuccessful_expectations": int(outcome.statistics.get("unsuccessful_expectations") or 0),
+        "failed_expectations": dg.MetadataValue.json(outcome.failed),
+        "elapsed_s": round(float(outcome.elapsed_s), 3),
+    }
+
+
+def render_report(warehouse: Path, run_id: str) -> Path:
+    from expectations.html_report import write_report
+
+    outcomes = validation.load_outcomes(warehouse, run_id)
+    return write_report(outcomes, validation.report_path(warehouse), {"run_id": run_id, "warehouse": str(warehouse)})
+
+
+def build_gx_checks(suites) -> list[dg.AssetChecksDefinition]:
+    checks = []
+    for module in suites:
+        checks.append(_gx_check(module))
+    return checks
+
+
+def _gx_check(module) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(list(module.ASSET_KEY)),
+        name=check_name(module),
+        description=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None,
+        blocking=True,
+        pool="duckdb",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from expectations.runner import validate
+
+        with warehouse.connect(read_only=True) as con:
+            outcome = validate(con, module)
+        wh = Path(warehouse.path)
+        validation.save_outcome(wh, context.run_id, outcome)
+        report = render_report(wh, context.run_id)
+        meta = outcome_metadata(outcome)
+        meta["validation_report"] = dg.MetadataValue.path(str(report))
+        severity = dg.AssetCheckSeverity.ERROR if outcome.severity == "ERROR" else dg.AssetCheckSeverity.WARN
+        return dg.AssetCheckResult(passed=bool(outcome.passed), severity=severity, metadata=meta)
+
+    return _check

@@ -1,0 +1,32 @@
+"""Dagster definitions: thin wiring of the raw loads, dbt, the GX checks and the publish step.
+
+`dagster dev -m dagster_pipeline.definitions` shows the same assets `smartcounty build` runs."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from dagster_pipeline.assets.dbt import smartcounty_dbt
+from dagster_pipeline.assets.raw import raw_sources
+from dagster_pipeline.assets.serving import serving_snapshot
+from dagster_pipeline.checks import build_gx_checks
+from dagster_pipeline.project import dbt_executable, dbt_project
+from dagster_pipeline.resources import RawDropResource, ServingResource, WarehouseResource
+from expectations.runner import SUITES
+from smartcounty import settings
+from smartcounty.progress import progress_logger
+
+defs = dg.Definitions(
+    assets=[raw_sources, smartcounty_dbt, serving_snapshot],
+    asset_checks=build_gx_checks(SUITES),
+    resources={
+        "warehouse": WarehouseResource(path=dg.EnvVar(settings.WAREHOUSE_ENV)),
+        "raw_drop": RawDropResource(path=dg.EnvVar(settings.RAW_DIR_ENV)),
+        "serving": ServingResource(path=dg.EnvVar(settings.SERVING_ENV)),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    },
+    # One DuckDB file allows one writer: run the steps one after another in one process.
+    executor=dg.in_process_executor,
+    loggers={"console": progress_logger},
+)

@@ -1,0 +1,261 @@
+"""``smartcounty`` — command-line entry point.
+
+Every command fails with a one-line message and a non-zero exit; ``--debug`` shows the
+traceback instead."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from smartcounty import settings
+
+
+class CliError(Exception):
+    """An expected failure: shown as one line, exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + message
+        raise SystemExit(_fail(f"{self.prog}: {message} (see --help)", 2))
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+# ---------------------------------------------------------------- sample
+def cmd_sample(args) -> int:
+    from smartcounty.sample import generate
+
+    out = Path(args.out).expanduser().resolve() if args.out else settings.raw_dir()
+    existing = [p for sub in ("procurement", "registry", "connectivity") if (out / sub).is_dir()
+                for p in (out / sub).iterdir() if p.is_file()]
+    if existing and not args.force:
+        raise CliError(f"{out} already holds {len(existing)} raw files; use --force to replace them")
+    for p in existing:
+        p.unlink()
+    started = time.perf_counter()
+    summary = generate(out, scale=args.scale, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    print(f"wrote a synthetic raw drop to {out} in {elapsed:.1f} s (scale {args.scale}, seed {args.seed})")
+    for key, value in (summary or {}).items():
+        if key != "files":
+            print(f"  {key}: {value}")
+    return 0
+
+
+# ---------------------------------------------------------------- build
+def _root_cause(error) -> str:
+    """The innermost message of a Dagster SerializableErrorInfo chain."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return (getattr(error, "message", None) or str(error)).strip()
+
+
+def run_build(*, select: str | None = None, raise_on_error: bool = False):
+    """Materialise every asset in this process through Dagster; returns the run result."""
+    import dagster as dg
+
+    from dagster_pipeline.project import ensure_manifest
+
+    ensure_manifest()
+    from dagster_pipeline.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=raise_on_error)
+
+
+def summarize_failures(result) -> list[str]:
+    lines = []
+    for event in result.get_step_failure_events():
+        lines.append(f"step {event.step_key}: {_root_cause(event.step_failure_data.error)}")
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity.value == "ERROR":
+            lines.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
+    return lines
+
+
+def cmd_build(args) -> int:
+    settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
+    raw = settings.raw_dir()
+    if not raw.is_dir():
+        raise CliError(f"raw drop folder not found: {raw} (run `smartcounty sample` or pass --raw)")
+    warehouse = settings.warehouse_path()
+    _check_writable(warehouse)
+    from smartcounty import validation
+
+    print(f"building {warehouse} from {raw}", file=sys.stderr)
+    started = time.perf_counter()
+    result = run_build()
+    elapsed = time.perf_counter() - started
+    report = validation.report_path(warehouse)
+    failures = summarize_failures(result)
+    if not result.success or failures:
+        print(f"build FAILED after {elapsed:.1f} s; the serving copy was not replaced.", file=sys.stderr)
+        for line in failures:
+            print(f"  - {line}", file=sys.stderr)
+        if report.exists():
+            print(f"validation report: {report}", file=sys.stderr)
+        return 1
+    warnings = [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in result.get_asset_check_evaluations()
+                if not e.passed]
+    print(f"build succeeded in {elapsed:.1f} s")
+    print(f"  warehouse: {warehouse}")
+    print(f"  serving copy: {settings.serving_path()}")
+    if report.exists():
+        print(f"  validation report: {report}")
+    if warnings:
+        print(f"  warnings: {', '.join(warnings)}")
+    return 0
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create the warehouse folder {folder}: {exc.strerror}") from exc
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"warehouse path is not writable: {path}")
+    import duckdb
+
+    if path.exists():
+        try:
+            duckdb.connect(str(path)).close()
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise CliError(f"warehouse {path} is locked by another process (is a build running?)") from exc
+            raise CliError(f"cannot open warehouse {path}: {exc}") from exc
+
+
+# ---------------------------------------------------------------- figures
+def reconciliation_rows(path: Path) -> list[dict]:
+    import duckdb
+
+    if not path.exists():
+        raise CliError(f"warehouse not found: {path} (run `smartcounty build` first)")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        raise CliError(f"cannot open {path} read-only: {exc}") from exc
+    try:
+        cur = con.execute(
+            "select figure_id, claim_zh, published_value, computed_value, unit, comparison, matches, report_model "
+            "from report.figure_reconciliation order by figure_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    except duckdb.CatalogException as exc:
+        raise CliError(f"{path} has no report.figure_reconciliation (run `smartcounty build`)") from exc
+    finally:
+        con.close()
+
+
+def format_table(rows: list[dict]) -> str:
+    from unicodedata import east_asian_width
+
+    def width(text: str) -> int:
+        return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    cols = ["figure_id", "published_value", "computed_value", "unit", "comparison", "matches", "claim_zh"]
+    cells = [[("✓" if r[c] else "✗") if c == "matches" else ("" if r[c] is None else str(r[c])) for c in cols]
+             for r in rows]
+    widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(cols)]
+
+    def line(values):
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(cols), line(["-" * w for w in widths])] + [line(row) for row in cells]
+    matched = sum(1 for r in rows if r["matches"])
+    out.append(f"{matched}/{len(rows)} figures match the published values")
+    return "\n".join(out)
+
+
+def cmd_figures(args) -> int:
+    settings.export_env(warehouse=args.warehouse)
+    rows = reconciliation_rows(settings.warehouse_path())
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(format_table(rows))
+    return 0
+
+
+# ---------------------------------------------------------------- app
+def streamlit_args(host: str, port: int) -> list[str]:
+    app = settings.PROJECT_ROOT / "streamlit_app" / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--server.enableXsrfProtection", "true", "--server.maxUploadSize", "1",
+            "--global.developmentMode", "false"]
+
+
+def cmd_app(args) -> int:
+    settings.export_env(serving=args.serving)
+    if not settings.serving_path().exists():
+        print(f"note: no serving copy at {settings.serving_path()} yet; run `smartcounty build`", file=sys.stderr)
+    argv = streamlit_args(args.host, args.port)
+    print(f"serving the front end on http://{args.host}:{args.port}", file=sys.stderr)
+    os.execv(argv[0], argv)
+    return 0  # not reached
+
+
+# ---------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="smartcounty", description=(
+        "Guangxi county smart-city warehouse: raw drop → DuckDB → dbt → checks → serving copy → Streamlit."))
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("sample", help="write a synthetic raw drop (procurement, registry, connectivity)")
+    p.add_argument("--out", help=f"target raw-drop folder (default ${settings.RAW_DIR_ENV} or data/raw)")
+    p.add_argument("--scale", type=float, default=1.0, help="row-count multiplier; 1 = real Guangxi size (default 1)")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p.add_argument("--force", action="store_true", help="replace the raw files already in --out")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("build", help="load the raw drop, run dbt and the checks, publish the serving copy")
+    p.add_argument("--raw", help=f"raw-drop folder (default ${settings.RAW_DIR_ENV} or data/raw)")
+    p.add_argument("--warehouse", help=f"warehouse DuckDB file (default ${settings.WAREHOUSE_ENV} or data/warehouse.duckdb)")
+    p.add_argument("--serving", help=f"serving copy (default ${settings.SERVING_ENV} or data/serving.duckdb)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("figures", help="print report.figure_reconciliation: published vs computed")
+    p.add_argument("--warehouse", help="warehouse DuckDB file (default data/warehouse.duckdb)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_figures)
+
+    p = sub.add_parser("app", help="serve the Streamlit front end over the serving copy")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: local only)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--serving", help="serving copy (default data/serving.duckdb)")
+    p.set_defaults(func=cmd_app)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        if args.debug:
+            raise
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:  # unexpected: still one line unless --debug
+        if args.debug:
+            raise
+        return _fail(f"{type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

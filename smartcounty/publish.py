@@ -1,0 +1,147 @@
+"""Publish gate: copy what the front end reads into a fresh file and swap it into place.
+
+Readers open the serving copy read-only per query; ``os.replace`` is atomic, so a reader
+sees either the previous complete build or the new one, never a mix, and a build that dies
+half-way leaves the previous copy untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+SERVED_SCHEMAS = ("marts", "report")
+
+# Personal data stays in the warehouse's raw schema; no such column is ever published.
+PII_COLUMN = re.compile(r"联系人|联系电话|法定代表人|contact|phone|legal_rep|representative", re.IGNORECASE)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def served_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [name for (name,) in rows if not PII_COLUMN.search(name)]
+
+
+def served_tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def model_rows(manifest_path: Path | None, schemas: Iterable[str] = SERVED_SCHEMAS) -> list[tuple]:
+    """(unique_id, name, schema, description, raw_sql, compiled_sql, depends_on) per served model."""
+    if manifest_path is None or not Path(manifest_path).exists():
+        return []
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    rows = []
+    for uid, node in sorted(manifest.get("nodes", {}).items()):
+        if node.get("resource_type") != "model" or node.get("schema") not in schemas:
+            continue
+        rows.append((
+            uid, node["name"], node["schema"], node.get("description") or "",
+            node.get("raw_code") or "", node.get("compiled_code") or node.get("raw_code") or "",
+            json.dumps(node.get("depends_on", {}).get("nodes", []), ensure_ascii=False),
+        ))
+    return rows
+
+
+def publish_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    serving: Path,
+    *,
+    manifest_path: Path | None,
+    build_info: dict,
+    validation: list[dict],
+) -> dict:
+    """Write marts, report and meta into ``<serving>.tmp-<pid>`` and rename it over ``serving``.
+
+    ``con`` is an open read-write connection to the warehouse."""
+    serving = Path(serving)
+    serving.parent.mkdir(parents=True, exist_ok=True)
+    tmp = serving.with_name(f"{serving.name}.tmp-{os.getpid()}")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    con.execute(f"ATTACH {_sql_literal(str(tmp))} AS snap")
+    try:
+        for schema in SERVED_SCHEMAS:
+            con.execute(f"CREATE SCHEMA snap.{_quote(schema)}")
+            for table in served_tables(con, schema):
+                cols = ", ".join(_quote(c) for c in served_columns(con, schema, table))
+                con.execute(
+                    f"CREATE TABLE snap.{_quote(schema)}.{_quote(table)} AS "
+                    f"SELECT {cols} FROM {_quote(schema)}.{_quote(table)}"
+                )
+                counts[f"{schema}.{table}"] = con.execute(
+                    f"select count(*) from snap.{_quote(schema)}.{_quote(table)}").fetchone()[0]
+        _write_meta(con, manifest_path, build_info, validation)
+        con.execute("DETACH snap")
+    except BaseException:
+        try:
+            con.execute("DETACH snap")
+        except duckdb.Error:
+            pass
+        tmp.unlink(missing_ok=True)
+        raise
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)  # the bytes are on disk before the name points at them
+    finally:
+        os.close(fd)
+    os.replace(tmp, serving)
+    return counts
+
+
+def _write_meta(con, manifest_path, build_info: dict, validation: list[dict]) -> None:
+    con.execute("CREATE SCHEMA snap.meta")
+    con.execute(
+        "CREATE TABLE snap.meta.build_info (built_at TIMESTAMP, raw_dir VARCHAR, validation_passed BOOLEAN, "
+        "validation_errors INTEGER, validation_warnings INTEGER, validation_report VARCHAR, dbt_version VARCHAR)"
+    )
+    errors = sum(1 for v in validation if not v.get("passed") and v.get("severity") == "ERROR")
+    warnings = sum(1 for v in validation if not v.get("passed") and v.get("severity") != "ERROR")
+    con.execute(
+        "INSERT INTO snap.meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            build_info.get("built_at") or datetime.now(timezone.utc).replace(tzinfo=None),
+            build_info.get("raw_dir"), errors == 0, errors, warnings,
+            build_info.get("validation_report"), build_info.get("dbt_version"),
+        ],
+    )
+    con.execute(
+        "CREATE TABLE snap.meta.validation_results (check_name VARCHAR, table_name VARCHAR, severity VARCHAR, "
+        "passed BOOLEAN, failed_expectations VARCHAR)"
+    )
+    for v in sorted(validation, key=lambda v: v.get("name", "")):
+        con.execute(
+            "INSERT INTO snap.meta.validation_results VALUES (?, ?, ?, ?, ?)",
+            [v.get("name"), v.get("table"), v.get("severity"), bool(v.get("passed")),
+             json.dumps(v.get("failed", []), ensure_ascii=False, default=str)],
+        )
+    con.execute(
+        "CREATE TABLE snap.meta.dbt_models (unique_id VARCHAR, name VARCHAR, schema_name VARCHAR, "
+        "description VARCHAR, raw_sql VARCHAR, compiled_sql VARCHAR, depends_on VARCHAR)"
+    )
+    rows = model_rows(manifest_path)
+    if rows:
+        con.executemany("INSERT INTO snap.meta.dbt_models VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
