@@ -4,18 +4,19 @@ Thin: the suites and the validation live in ``expectations/``; this module only 
 suite to its asset, stores the outcome for the build's validation report, and maps it to an
 AssetCheckResult. ERROR severity is blocking: nothing downstream (and no publish) runs."""
 
-from __future__ import annotations
 
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_pipeline.resources import WarehouseResource
-from smartcounty import validation
+from smartcounty import settings, validation
 
 
 def check_name(module) -> str:
-    return "gx_" + module.__name__.rsplit(".", 1)[-1]
+    from expectations.runner import suite_name
+
+    return "gx_" + suite_name(module)
 
 
 def outcome_metadata(outcome) -> dict:
@@ -27,6 +28,7 @@ def outcome_metadata(outcome) -> dict:
         "evaluated_expectations": int(outcome.statistics.get("evaluated_expectations") or 0),
         "unsuccessful_expectations": int(outcome.statistics.get("unsuccessful_expectations") or 0),
         "failed_expectations": dg.MetadataValue.json(outcome.failed),
+        "bands": dg.MetadataValue.json(outcome.bands),
         "elapsed_s": round(float(outcome.elapsed_s), 3),
     }
 
@@ -34,7 +36,9 @@ def outcome_metadata(outcome) -> dict:
 def render_report(warehouse: Path, run_id: str) -> Path:
     from expectations.html_report import write_report
 
-    outcomes = validation.load_outcomes(warehouse, run_id)
+    from expectations.runner import CheckOutcome
+
+    outcomes = [CheckOutcome(**o) for o in validation.load_outcomes(warehouse, run_id)]
     return write_report(outcomes, validation.report_path(warehouse), {"run_id": run_id, "warehouse": str(warehouse)})
 
 
@@ -52,15 +56,16 @@ def _gx_check(module) -> dg.AssetChecksDefinition:
         description=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None,
         blocking=True,
         pool="duckdb",
+        additional_deps=[dg.AssetKey(list(k)) for k in getattr(module, "ADDITIONAL_ASSET_KEYS", [])],
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         from expectations.runner import validate
 
         with warehouse.connect(read_only=True) as con:
-            outcome = validate(con, module)
+            outcome = validate(con, module, params=settings.check_params())
         wh = Path(warehouse.path)
-        validation.save_outcome(wh, context.run_id, outcome)
-        report = render_report(wh, context.run_id)
+        validation.save_outcome(wh, context.run.run_id, outcome)
+        report = render_report(wh, context.run.run_id)
         meta = outcome_metadata(outcome)
         meta["validation_report"] = dg.MetadataValue.path(str(report))
         severity = dg.AssetCheckSeverity.ERROR if outcome.severity == "ERROR" else dg.AssetCheckSeverity.WARN

@@ -6,6 +6,7 @@ traceback instead."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -69,7 +70,9 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False):
 
     job = defs.resolve_implicit_global_asset_job_def()
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=raise_on_error)
+        # Loggers only take effect when the run config names them (else Dagster uses its own console).
+        return job.execute_in_process(instance=instance, raise_on_error=raise_on_error,
+                                      run_config={"loggers": {"console": {}}})
 
 
 def summarize_failures(result) -> list[str]:
@@ -91,9 +94,12 @@ def cmd_build(args) -> int:
     _check_writable(warehouse)
     from smartcounty import validation
 
-    print(f"building {warehouse} from {raw}", file=sys.stderr)
+    log = warehouse.parent / "build.log"
+    print(f"building {warehouse} from {raw} (dbt output: {log})", file=sys.stderr)
     started = time.perf_counter()
-    result = run_build()
+    # dbt's own log lines go to a file; progress lines (stderr) stay on the terminal.
+    with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        result = run_build()
     elapsed = time.perf_counter() - started
     report = validation.report_path(warehouse)
     failures = summarize_failures(result)
@@ -189,12 +195,9 @@ def cmd_figures(args) -> int:
 
 # ---------------------------------------------------------------- app
 def streamlit_args(host: str, port: int) -> list[str]:
-    app = settings.PROJECT_ROOT / "streamlit_app" / "app.py"
-    return [sys.executable, "-m", "streamlit", "run", str(app),
-            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--server.enableXsrfProtection", "true", "--server.maxUploadSize", "1",
-            "--global.developmentMode", "false"]
+    from streamlit_app.launch import streamlit_args as app_args
+
+    return [sys.executable, "-m", "streamlit", *app_args(port=port, address=host)]
 
 
 def cmd_app(args) -> int:

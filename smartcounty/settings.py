@@ -17,6 +17,8 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 WAREHOUSE_ENV = "SMARTCOUNTY_WAREHOUSE"
 RAW_DIR_ENV = "SMARTCOUNTY_RAW_DIR"
 SERVING_ENV = "SMARTCOUNTY_SERVING"
+# Optional JSON file overriding the validation parameters and bands (expectations/params.py).
+CHECK_PARAMS_ENV = "SMARTCOUNTY_CHECK_PARAMS"
 
 _DEFAULTS = {
     WAREHOUSE_ENV: PROJECT_ROOT / "data" / "warehouse.duckdb",
@@ -53,3 +55,13 @@ def export_env(
             os.environ[env] = str(Path(value).expanduser().resolve())
         os.environ[env] = str(_path(env))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def check_params() -> dict | None:
+    """Validation overrides from ``$SMARTCOUNTY_CHECK_PARAMS`` (a JSON file), if set."""
+    import json
+
+    value = os.environ.get(CHECK_PARAMS_ENV, "").strip()
+    if not value:
+        return None
+    return json.loads(Path(value).expanduser().read_text(encoding="utf-8"))

@@ -1,6 +1,5 @@
 """dbt models and seeds as Dagster assets; dbt tests become asset checks."""
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
@@ -32,7 +31,7 @@ class SmartcountyTranslator(DagsterDbtTranslator):
         return spec
 
 
-translator = SmartcountyTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+translator = SmartcountyTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True))
 
 
 @dbt_assets(

@@ -1,7 +1,6 @@
 """Raw-load assets: one per source, materialised together so that a structural error in
 any file of the drop stops the load before any raw table is replaced."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

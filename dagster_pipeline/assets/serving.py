@@ -1,6 +1,5 @@
 """The publish gate's last step: the serving copy the front end reads."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,0 +1,26 @@
+-- figures.md "Procurement rules" → "Lot": one row per lot = (项目编号, 标项号). Each of 项目名称, 品目编码,
+-- 品目名称, 区划代码, 区划名称, 采购人 is taken per column: the first non-blank value among the lot's result
+-- notices, latest first, else among its other notices, latest first ("latest" = notice order descending).
+-- The pick key ranks every result notice above every other notice, then by notice order; blanks are NULL
+-- after the load's cleaning, so "non-blank" = non-NULL.
+{%- set attribute_columns = ['project_name', 'catalog_code', 'catalog_name', 'source_division_code', 'division_name', 'buyer'] %}
+with notices as (
+    select
+        *,
+        -- notice_seq is far below 10^9, so the class bonus dominates and notice order breaks ties
+        notice_seq + case when notice_class = 'result' then 1000000000 else 0 end as pick_key
+    from {{ ref('int_procurement__lot_notices') }}
+)
+
+select
+    lot_id,
+    min(project_code) as project_code,
+    min(lot_no) as lot_no,
+    {%- for column in attribute_columns %}
+    {{ arg_max_non_null(column, 'pick_key') }} as {{ column }},
+    {%- endfor %}
+    count(*) as notice_count,
+    min(publish_date) as first_publish_date,
+    max(publish_date) as last_publish_date
+from notices
+group by lot_id

@@ -1,0 +1,1 @@
+"""One module per validated table (see ``expectations.runner`` for the module interface)."""

@@ -1,0 +1,25 @@
+"""The raw-load layer: a raw drop (csv / csv.gz, UTF-8 or GB18030) -> schema ``raw``.
+
+Pure functions over paths and a DuckDB connection; Dagster wraps them as assets.
+Contract: docs/contracts/raw_inputs.md; tables: docs/DESIGN.md "Raw schema".
+
+    manifest = scan_drop(raw_dir)      # select, order, decode and header-check every file
+    check_drop(manifest)               # StructuralError listing every rejected file
+    load_source(con, manifest, "registry", seeds_dir)   # one transaction per source
+"""
+
+from .load import LoadResult, load_source
+from .scan import DropManifest, FileInfo, StructuralError, check_drop, scan_drop
+from .spec import SOURCES, SPECS
+
+__all__ = [
+    "SOURCES",
+    "SPECS",
+    "DropManifest",
+    "FileInfo",
+    "LoadResult",
+    "StructuralError",
+    "check_drop",
+    "load_source",
+    "scan_drop",
+]

@@ -1,0 +1,214 @@
+"""Discovering a raw drop and its structural checks (contract: "Files", "Failures").
+
+``scan_drop`` selects and orders the files of every source, detects each file's encoding
+by decoding it completely, and checks its header. Nothing is loaded here; a file with a
+``problem`` is a structural error and ``check_drop`` turns all of them into one exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .spec import SOURCES, SPECS
+from .text import clean_header_name
+
+UTF8 = "utf-8"
+UTF8_SIG = "utf-8-sig"
+GB18030 = "gb18030"
+_BOM_UTF8 = b"\xef\xbb\xbf"
+
+
+class StructuralError(Exception):
+    """One or more files of the drop were rejected; the message lists every one of them."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = list(problems)
+        lines = [f"raw drop rejected: {len(self.problems)} file(s) with structural errors"]
+        lines += [f"{source_file}: {problem}" for source_file, problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class FileInfo:
+    source: str
+    path: Path  # absolute
+    source_file: str  # relative to the raw dir, '/'-separated, e.g. 'procurement/a.csv'
+    encoding: str | None  # utf-8 / utf-8-sig / gb18030; None when undecodable
+    bytes: int  # size on disk (compressed size for .csv.gz)
+    sha256: str  # of the bytes on disk
+    header: list[str] = field(default_factory=list)  # cleaned header names, file order
+    problem: str | None = None
+
+
+@dataclass
+class DropManifest:
+    raw_dir: Path
+    files: dict[str, list[FileInfo]]
+    ignored: dict[str, list[str]]
+
+    def problems(self, sources: tuple[str, ...] | list[str] = SOURCES) -> list[tuple[str, str]]:
+        return [
+            (f.source_file, f.problem)
+            for s in sources
+            for f in self.files.get(s, [])
+            if f.problem is not None
+        ]
+
+
+# --- file selection ---------------------------------------------------------------------
+
+
+def is_selected_name(name: str) -> bool:
+    lower = name.lower()
+    return not name.startswith(".") and (lower.endswith(".csv") or lower.endswith(".csv.gz"))
+
+
+def is_gzip_name(name: str) -> bool:
+    return name.lower().endswith(".gz")
+
+
+def list_source(raw_dir: Path, source: str) -> tuple[list[Path], list[str]]:
+    """(selected files in code-point order of their names, ignored entries as relative paths)."""
+    folder = raw_dir / source
+    if not folder.is_dir():
+        return [], []
+    selected, ignored = [], []
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):  # str order = code-point order
+        # is_file() follows symlinks: a link to an export counts as the export.
+        if entry.is_file() and is_selected_name(entry.name):
+            selected.append(entry)
+        else:
+            ignored.append(f"{source}/{entry.name}" + ("/" if entry.is_dir() else ""))
+    return selected, ignored
+
+
+# --- encoding and decoding --------------------------------------------------------------
+
+
+class DecodeError(Exception):
+    """A structural problem found while reading a file (message = the problem)."""
+
+
+def decompress(raw: bytes, gz: bool) -> bytes:
+    if not gz:
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DecodeError(f"cannot decompress gzip: {exc}") from None
+
+
+def looks_utf16(data: bytes) -> bool:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    # Without a BOM: ASCII text in UTF-16 is half NUL bytes, and even an all-Chinese CSV
+    # has its commas and line breaks as ",\0" / "\n\0" (LE) or "\0," / "\0\n" (BE).
+    head = data[:4096]
+    if head.count(0) * 4 >= len(head):
+        return True
+    separators = sum(head.count(p) for p in (b",\0", b"\n\0", b"\0,", b"\0\n"))
+    return separators >= 2
+
+
+def detect_encoding(data: bytes) -> str:
+    """utf-8 / utf-8-sig / gb18030 by strict decoding of the whole content, else DecodeError."""
+    if not data:
+        raise DecodeError("empty file (0 bytes)")
+    if looks_utf16(data):
+        raise DecodeError("UTF-16 encoded (only UTF-8 and GB18030 are accepted)")
+    try:
+        data.decode("utf-8")
+        return UTF8_SIG if data.startswith(_BOM_UTF8) else UTF8
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return GB18030
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"cannot be decoded as UTF-8 or GB18030 (byte offset {exc.start})"
+        ) from None
+
+
+def decode(data: bytes, encoding: str) -> str:
+    """Text without a leading BOM."""
+    return data.decode(UTF8_SIG if encoding in (UTF8, UTF8_SIG) else encoding)
+
+
+# --- header -----------------------------------------------------------------------------
+
+
+def read_header(text: str) -> list[str]:
+    """The cells of the first CSV record (which may span lines when quoted), cleaned."""
+    size = 1 << 16
+    while True:
+        chunk = text[:size]
+        rows = csv.reader(io.StringIO(chunk, newline=""))
+        first = next(rows, [])
+        # The record is complete if the reader went on to a second line inside the chunk.
+        if size >= len(text) or next(rows, None) is not None:
+            return [clean_header_name(c) for c in first]
+        size *= 4
+
+
+def header_problem(source: str, header: list[str]) -> str | None:
+    spec = SPECS[source]
+    problems = []
+    missing = [h for h in spec.required if h not in header]
+    if missing:
+        problems.append("missing required header(s): " + ", ".join(missing))
+    # A contract header given twice is ambiguous: which cell is the value? Reject it,
+    # required or not, rather than guess.
+    duplicated = [h for h in spec.headers if header.count(h) > 1]
+    if duplicated:
+        problems.append("duplicated header(s): " + ", ".join(duplicated))
+    return "; ".join(problems) or None
+
+
+# --- the drop ---------------------------------------------------------------------------
+
+
+def read_file_bytes(path: Path) -> tuple[bytes, str]:
+    raw = path.read_bytes()
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def inspect_file(source: str, path: Path, source_file: str) -> FileInfo:
+    raw, digest = read_file_bytes(path)
+    info = FileInfo(source, path, source_file, None, len(raw), digest)
+    try:
+        data = decompress(raw, is_gzip_name(path.name))
+        info.encoding = detect_encoding(data)
+        text = decode(data, info.encoding)
+    except DecodeError as exc:
+        info.problem = str(exc)
+        return info
+    info.header = read_header(text)
+    info.problem = header_problem(source, info.header)
+    return info
+
+
+def scan_drop(raw_dir: Path) -> DropManifest:
+    raw_dir = Path(raw_dir).resolve()
+    if not raw_dir.exists():
+        raise FileNotFoundError(f"raw drop directory not found: {raw_dir}")
+    if not raw_dir.is_dir():
+        raise NotADirectoryError(f"raw drop path is not a directory: {raw_dir}")
+    files: dict[str, list[FileInfo]] = {}
+    ignored: dict[str, list[str]] = {}
+    for source in SOURCES:
+        selected, ignored[source] = list_source(raw_dir, source)
+        files[source] = [inspect_file(source, p, f"{source}/{p.name}") for p in selected]
+    return DropManifest(raw_dir, files, ignored)
+
+
+def check_drop(manifest: DropManifest) -> None:
+    problems = manifest.problems()
+    if problems:
+        raise StructuralError(problems)

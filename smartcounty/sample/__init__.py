@@ -1,0 +1,152 @@
+"""Synthetic raw drop (``smartcounty sample``): looks and misbehaves like the real Guangxi exports.
+
+An independent model of the world — it shares no code with the pipeline's rules. It builds a
+*truth* first (clean lots, enterprises, county indicators), solves the amounts/counts so the
+report's published figures come out at scale 1 with the default seed, and only then renders
+the rows the way real exports spell them, adding mess that ``docs/contracts/raw_inputs.md``
+and ``figures.md`` neutralise. No file labels a row with its answer.
+
+Layout (``raw_inputs.md``)::
+
+    procurement/zfcg_<YYYY>Q<q>.csv   one file per quarter of 发布日期 (2021Q1..2024Q2)
+    registry/qiye_part<k>.csv.gz      UTF-8 parts, plus qiye_part5_gbk.csv in GB18030
+    connectivity/connectivity_<YYYY>.csv and connectivity_2023_revised.csv (sorts last: last wins)
+
+Mess and default rates (named constants in ``smartcounty/sample/rates.py``; at tiny scales every
+kind still occurs at least ``MIN_MESS`` = 3 times):
+
+procurement
+- re-posts under another 公告ID with equal parsed values, date/amount/type spelled differently:
+  ``REPOST_RATE`` 3 % of non-tender rows; exact duplicate lines: ``DUPLICATE_LINE_RATE`` 1 %;
+- award revised by a later 更正公告 (the correction carries the truth): ``CORRECTED_AWARD_RATE``
+  6 % of awarded lots, 30 % of them revised twice (last wins);
+- two result notices (amount of the latest, year of the earliest; a third straddle New Year):
+  ``DOUBLE_RESULT_RATE`` 2 %;
+- re-tender after 废标/流标 (2.5 %) or after a 终止公告 that followed a first result (2 %):
+  investment year = the re-tender's result;
+- termination after the last result cancels the award / 废标 / tender only: 8 % of ordinary
+  lots and 40 % of the smart-city traps are not awarded (25 % cancelled, 40 % failed, 35 % open);
+- 合同公告 with an amount the rules ignore: 25 %; 更正公告 before the result without amount: 5 %;
+  更正公告 after the result with blank or 详见附件 amount: 2 %;
+- multi-lot projects: 12 % of projects have 2-4 lots; 标项号 spelled ``1``/``01``/blank;
+- encodings: ``zfcg_2021Q3``/``zfcg_2023Q2`` GB18030, ``zfcg_2022Q1`` UTF-8 with BOM;
+  ``zfcg_2023Q4`` has its columns reordered and an extra 原文链接 column;
+- amounts: plain 30 %, ``.00`` 15 %, ``1,234,567.00`` 15 %, ``万元``/``万`` 15 %, ``￥…``/``¥…元`` 8 %,
+  ``人民币…元整`` 7 %, full-width digits 5 %, ``亿元`` 2 %, spaced 3 %; unparseable
+  (下浮率5%, 折扣率95%, 详见附件, 单价…, ``/``, ``-``): 3 % of ordinary lots' awards and 3 % of budgets;
+- dates: ISO 55 %, ``2023/5/6`` 12 %, ``2023年5月6日`` 10 %, with time 10 %, ``20230506`` 8 %,
+  epoch ms 5 %; plus 5 calibrated results per New Year at 00:00-07:59 Beijing in epoch ms
+  (the UTC instant is still the previous year);
+- divisions of county buyers: 6-digit 75 %, 9-digit 3 %, 12-digit 3 %, full-width 2 %, old code
+  via the crosswalk 3 % (e.g. 450127 横县 → 450181), blank code with a name (short, 桂林市兴安县,
+  广西壮族自治区桂林市兴安县, or the short name of an autonomous county such as 罗城县) 10 %,
+  blank code and name with only 采购人 4 %; city (``450300``, ``450300000``, or the city's name)
+  12 % and province (``450000``) 4 % of ordinary lots; ``AMBIGUOUS_NAME_LOTS`` 20 awarded
+  smart-city lots whose 区划名称 names two counties of equal length (unattributed);
+- text cells padded with U+3000/U+00A0/space or holding U+200B: 0.5 %;
+- quarantine-bound copies: blank required value 0.1 %, bad date 0.1 %, unknown 公告类型 0.1 %;
+- fake names and phones in 联系人/联系电话.
+
+registry
+- duplicate USCCs with different 核准日期 (latest wins): 3 % of enterprises, 10 % of them tied
+  on the date (the later row wins), 15 % with a blank older date; 10 % of the core traps are
+  deregistered enterprises whose older twin still says 存续;
+- invalid USCCs (bad check digit, 17 chars, letter O): 0.3 % (copies of core enterprises);
+  valid USCCs in lower case or full width: 0.2 %;
+- every status of the status map; closures with 注销/吊销 dates, both, or neither (7 % of
+  closures undated); counted closures happen after the as-of date;
+- 行业代码 ``6513`` 60 %, ``I6513`` 32 %, full-width 4 %, lower case 4 %; invalid (→ NULL) 1 %;
+- attribution of enterprises: 所属区划代码 6-digit 72 %, 9/12-digit 6 %, full-width 2 %,
+  old code 3 %; blank code with the county in 住所 8 %, only in 登记机关 5 %, only in the USCC 4 %;
+  city-level and unattributed ones among the non-core; ambiguous addresses (two counties);
+- quarantine-bound rows: blank required value, unknown status, invalid date (0.05 % each);
+- fake 法定代表人 names; 注册资本 as 万人民币/万元/元/万美元 (unparseable).
+
+connectivity
+- 111 counties × 2021-2023 (not scaled); 横州市 as 450127 横县 in 2021 and in the revision;
+  9-digit codes 5 %; thousands separators 10 %; full-width counts 2 %; ``%`` suffix 20 %;
+- three city total rows (not county codes) in 2022; ``REVISED_ROWS_2023`` = 9 rows of 2023
+  replaced by ``connectivity_2023_revised.csv``, one of which is invalid in the main file.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import connectivity, procurement, registry
+from . import rates as R
+from .reference import load
+from .render import write_csv
+from .truth import figures_from_truth
+
+__all__ = ["generate", "build", "Drop"]
+
+
+@dataclass
+class Drop:
+    files: dict = field(default_factory=dict)       # relative path → (DataFrame, encoding, gz)
+    truth: dict = field(default_factory=dict)       # lots, projects, enterprises, connectivity, modes
+    stats: dict = field(default_factory=dict)
+
+
+def build(scale: float = 1.0, seed: int = 2024) -> Drop:
+    """Everything `generate` writes, in memory, with the truth tables (for tests)."""
+    if scale <= 0:
+        raise ValueError("scale must be > 0")
+    ref = load()
+    drop = Drop()
+    rng = np.random.default_rng([seed, 1])
+    files, projects, lots, modes, targets = procurement.generate(ref, rng, scale)
+    for q, df in files.items():
+        enc = "gb18030" if q in R.GB18030_PROCUREMENT_FILES else (
+            "utf-8-sig" if q in R.BOM_PROCUREMENT_FILES else "utf-8")
+        if q in R.EXTRA_COLUMN_FILES:
+            df = df.assign(原文链接="http://zfcg.gxzf.gov.cn/notice/" + df["公告ID"].astype(str) + ".html")
+            df = df[list(reversed(df.columns))]
+        drop.files[f"procurement/zfcg_{q}.csv"] = (df, enc, False)
+    rng = np.random.default_rng([seed, 2])
+    rows, enterprises, stats = registry.generate(ref, rng, scale)
+    n_gb = max(1, int(round(len(rows) * R.GB18030_REGISTRY_SHARE)))
+    bounds = np.linspace(0, len(rows) - n_gb, R.REGISTRY_PARTS + 1).astype(int)
+    for k in range(R.REGISTRY_PARTS):
+        drop.files[f"registry/qiye_part{k + 1}.csv.gz"] = (rows.iloc[bounds[k]:bounds[k + 1]], "utf-8", True)
+    drop.files[f"registry/qiye_part{R.REGISTRY_PARTS + 1}_gbk.csv"] = (rows.iloc[len(rows) - n_gb:], "gb18030", False)
+    rng = np.random.default_rng([seed, 3])
+    conn_files, conn = connectivity.generate(ref, rng)
+    for name, df in conn_files.items():
+        drop.files[f"connectivity/{name}"] = (df, "utf-8", False)
+    drop.truth = {"projects": projects, "lots": lots, "modes": modes, "targets": targets,
+                  "enterprises": enterprises, "connectivity": conn}
+    drop.stats = stats
+    return drop
+
+
+def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024) -> dict:
+    """Write a raw drop under `out_dir`; return what was written and the truth's figures."""
+    started = time.perf_counter()
+    drop = build(scale, seed)
+    out_dir = Path(out_dir)
+    written, rows = [], {"procurement": 0, "registry": 0, "connectivity": 0}
+    items = sorted(drop.files.items())
+    # two writers: one builds text (holds the GIL) while the other gzips (releases it)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = list(pool.map(lambda kv: write_csv(kv[1][0], out_dir / kv[0], kv[1][1], kv[1][2]), items))
+    for (rel, (_, enc, _)), n in zip(items, counts):
+        written.append({"file": rel, "rows": n, "encoding": enc})
+        rows[rel.split("/")[0]] += n
+    figures = figures_from_truth(drop.truth)
+    return {
+        "files": written,
+        "file_count": len(written),
+        "procurement_rows": rows["procurement"],
+        "registry_rows": rows["registry"],
+        "connectivity_rows": rows["connectivity"],
+        "calibration": ", ".join(f"{k}={v}" for k, v in figures.items()),
+        "seconds": round(time.perf_counter() - started, 1),
+    }

@@ -1,0 +1,204 @@
+"""The real app in a real browser: `streamlit run` on the fixture serving copy, driven by
+headless Chromium over the DevTools protocol; screenshots land in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from streamlit_app.launch import streamlit_args
+try:  # works whether or not tests/ is a package
+    from tests.app_fixture import build_fixture_serving
+except ImportError:
+    from app_fixture import build_fixture_serving
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.timeout(90),
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium not on PATH (make test installs Debian chromium + fonts-noto-cjk)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _default_signals() -> None:
+    # The sandbox may start us with SIGTERM/SIGINT ignored; children inherit that unless reset.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True, preexec_fn=_default_signals,
+    )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _wait_http(url: str, deadline: float) -> bytes:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+class Cdp:
+    """A minimal DevTools-protocol client: commands by id, events ignored."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.next_id = 0
+
+    async def send(self, method: str, **params):
+        self.next_id += 1
+        my_id = self.next_id
+        await self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(await self.ws.recv())
+            if message.get("id") == my_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message["result"]
+
+    async def evaluate(self, expression: str):
+        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    async def wait_for(self, texts: list[str], deadline: float, extra_js: str = "true") -> str:
+        """Poll until every text is in the page, the app is idle and ``extra_js`` holds."""
+        probe = (
+            "JSON.stringify({text: document.body ? document.body.innerText : '',"
+            " busy: !!document.querySelector('[data-testid=\"stStatusWidget\"]'),"
+            f" extra: !!({extra_js})}})"
+        )
+        state = {}
+        while time.monotonic() < deadline:
+            state = json.loads(await self.evaluate(probe))
+            if all(text in state["text"] for text in texts) and not state["busy"] and state["extra"]:
+                return state["text"]
+            await asyncio.sleep(0.3)
+        raise AssertionError(f"page never showed {texts}; last text: {state.get('text', '')[:800]}")
+
+    async def screenshot(self, path: Path) -> bytes:
+        data = base64.b64decode((await self.send("Page.captureScreenshot", format="png"))["data"])
+        path.write_bytes(data)
+        return data
+
+
+def _pixel_stddev(png: bytes) -> float:
+    from PIL import Image, ImageStat
+
+    return ImageStat.Stat(Image.open(io.BytesIO(png)).convert("L")).stddev[0]
+
+
+def _headline_texts(serving: Path) -> list[str]:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        share = con.execute(
+            "select smart_city_share from report.fig1_investment_share order by year desc limit 1").fetchone()[0]
+        with_sc, total = con.execute(
+            "select counties_with_smart_city, counties_total from report.county_coverage").fetchone()
+    return [f"{share * 100:.2f}%", f"{with_sc} / {total}"]
+
+
+def test_overview_and_scenarios_render_in_chromium(tmp_path: Path) -> None:
+    started = time.monotonic()
+    serving = build_fixture_serving(tmp_path / "serving.duckdb")
+    headline = _headline_texts(serving)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    app_port, cdp_port = _free_port(), _free_port()
+    env = {**os.environ, "SMARTCOUNTY_SERVING": str(serving), "PYTHONDONTWRITEBYTECODE": "1"}
+    app = _start([sys.executable, "-m", "streamlit", *streamlit_args(app_port)], env, tmp_path / "streamlit.log")
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp_path)
+    browser = _start(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+         f"--remote-debugging-port={cdp_port}", "--remote-debugging-address=127.0.0.1",
+         "--window-size=1400,2000", "--lang=zh-CN", "about:blank"],
+        env, tmp_path / "chromium.log",
+    )
+    try:
+        deadline = started + 75
+        _wait_http(f"http://127.0.0.1:{app_port}/_stcore/health", deadline)
+        _wait_http(f"http://127.0.0.1:{cdp_port}/json/version", deadline)
+        targets = json.loads(_wait_http(f"http://127.0.0.1:{cdp_port}/json/list", deadline))
+        ws_url = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
+        overview_text, overview_png, scenarios_png = asyncio.run(
+            _drive(ws_url, f"http://127.0.0.1:{app_port}", headline, deadline)
+        )
+    finally:
+        _stop(browser)
+        _stop(app)
+
+    for text in headline:
+        assert text in overview_text
+    assert "总览" in overview_text and "数据质量" in overview_text  # Chinese navigation
+    assert _pixel_stddev(overview_png) > 10, "overview screenshot looks blank"
+    assert _pixel_stddev(scenarios_png) > 10, "scenarios screenshot looks blank"
+    assert time.monotonic() - started < 90
+
+
+async def _drive(ws_url: str, base: str, headline: list[str], deadline: float):
+    import websockets
+
+    no_exception = "!document.querySelector('[data-testid=\"stException\"]')"
+    async with websockets.connect(ws_url, max_size=None) as ws:
+        cdp = Cdp(ws)
+        await cdp.send("Page.enable")
+        # A deep link as the very first request of a fresh server: the page must still run inside
+        # the app shell (navigation + language switch), not alone.
+        await cdp.send("Page.navigate", url=f"{base}/scenarios")
+        await cdp.wait_for(
+            ["图2", "English", "总览"], deadline,
+            extra_js="[...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+                     ".some(i => i.complete && i.naturalWidth > 0) && " + no_exception,
+        )
+        await asyncio.sleep(3)  # Vega charts and the data grid draw after the delta arrives
+        scenarios_png = await cdp.screenshot(SCREENSHOTS / "scenarios.png")
+
+        await cdp.send("Page.navigate", url=f"{base}/")
+        text = await cdp.wait_for(headline, deadline, extra_js=no_exception)
+        await asyncio.sleep(3)
+        overview_png = await cdp.screenshot(SCREENSHOTS / "overview.png")
+    return text, overview_png, scenarios_png

@@ -1,0 +1,385 @@
+"""Every page of the Streamlit app, headless (AppTest), on the fixture serving copy.
+
+Expected numbers are read from the serving DB here and formatted the way the report states
+them (percent with 1–2 decimals, 亿元 with 2, counts as integers), then looked up in the
+page's elements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+try:  # works whether or not tests/ is a package
+    from tests.app_fixture import build_fixture_serving
+except ImportError:
+    from app_fixture import build_fixture_serving
+
+APP_DIR = Path(__file__).resolve().parent.parent / "streamlit_app"
+APP = APP_DIR / "app.py"
+TIMEOUT = 60
+
+
+# ---------------------------------------------------------------- helpers
+@pytest.fixture(scope="module")
+def serving(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_serving(tmp_path_factory.mktemp("serving") / "serving.duckdb")
+
+
+@pytest.fixture
+def env(serving: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(serving))
+    return serving
+
+
+def sql(path: Path, query: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(query, params or []).df()
+
+
+def open_page(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    if page:
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at: AppTest) -> str:
+    """Every text-bearing element of the page, one per line."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [str(e.label) for e in at.expander]
+    return "\n".join(parts)
+
+
+def table_values(at: AppTest) -> str:
+    return "\n".join(d.value.to_string() for d in at.dataframe)
+
+
+def pct(value: float, digits: int) -> str:
+    return f"{value * 100:.{digits}f}%"
+
+
+def db_fingerprint(path: Path) -> tuple[str, list[tuple]]:
+    tables = duckdb.connect(str(path), read_only=True)
+    try:
+        listing = tables.execute(
+            "select table_schema, table_name from information_schema.tables order by 1, 2").fetchall()
+    finally:
+        tables.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest(), listing
+
+
+# ---------------------------------------------------------------- layout guards
+def test_no_pages_folder_next_to_the_entry_script() -> None:
+    # Streamlit would run a deep-linked page without the app shell (see app.py).
+    assert not (APP_DIR / "pages").exists()
+
+
+def test_no_personal_data_words_in_the_app() -> None:
+    forbidden = ["联系" + "人", "联系" + "电话", "法定" + "代表人", "contact_" + "phone", "contact_" + "person",
+                 "legal_" + "rep"]
+    for file in APP_DIR.rglob("*"):
+        if file.is_file() and file.suffix in {".py", ".md", ".toml", ".txt", ".html"}:
+            content = file.read_text(encoding="utf-8")
+            for word in forbidden:
+                assert word not in content, f"{word} in {file}"
+
+
+# ---------------------------------------------------------------- pages
+def test_overview_shows_headline_figures_and_reconciliation(env: Path) -> None:
+    at = open_page()
+    fig1 = sql(env, "select * from report.fig1_investment_share order by year desc limit 1").iloc[0]
+    coverage = sql(env, "select * from report.county_coverage").iloc[0]
+    enterprises = sql(env, "select * from report.enterprise_counts").iloc[0]
+    penetration = sql(env, "select * from report.internet_penetration order by year desc limit 1").iloc[0]
+    year = int(fig1["year"])
+    scenarios = sql(env, "select count(distinct scenario_code) n from report.scenarios where year = ?", [year]).n[0]
+    values = set(metrics(at).values())
+    assert f"{float(fig1['smart_city_investment_yuan']) / 1e8:.2f}" in values
+    assert pct(fig1["smart_city_share"], 2) in values
+    assert f"{int(coverage['counties_with_smart_city'])} / {int(coverage['counties_total'])}" in values
+    assert pct(coverage["coverage_rate"], 1) in values
+    assert str(scenarios) in values
+    assert str(int(enterprises["digital_economy_enterprises"])) in values
+    assert str(int(enterprises["smart_city_enterprises"])) in values
+    assert pct(penetration["overall_rate"], 1) in values
+    assert f"{year}年" in " ".join(metrics(at))
+
+    recon = sql(env, "select * from report.figure_reconciliation order by figure_id")
+    shown = next(d.value for d in at.dataframe if len(d.value) == len(recon))
+    assert list(shown["编号"]) == list(recon["figure_id"])
+    assert list(shown["计算值"]) == list(recon["computed_value"])
+    assert sum("✓" in s for s in shown["状态"]) == int(recon["matches"].sum())
+    assert f"**{int(recon['matches'].sum())} / {len(recon)}**" in texts(at)
+
+    info = sql(env, "select * from meta.build_info").iloc[0]
+    assert pd.Timestamp(info["built_at"]).strftime("%Y-%m-%d %H:%M:%S") in values
+    assert ("通过" if info["validation_passed"] else "未通过") in values
+
+
+def test_investment_page(env: Path) -> None:
+    at = open_page("investment")
+    fig1 = sql(env, "select * from report.fig1_investment_share order by year")
+    values = metrics(at)
+    for row in fig1.itertuples():
+        assert values[f"{row.year}年智慧城市投资占比"] == pct(row.smart_city_share, 2)
+    table = next(d.value for d in at.dataframe if "信息化投资（万元）" in d.value.columns)
+    assert list(table["信息化投资（万元）"]) == pytest.approx(list(fig1["informatization_investment_yuan"] / 1e4))
+    national = sql(env, "select * from report.national_share").iloc[0]
+    assert values[f"{int(national['year'])}年占全国比例"] == pct(national["share"], 2)
+    page = texts(at)
+    for figure in sql(env, "select figure_id, claim_zh from report.figure_reconciliation "
+                           "where report_model in ('fig1_investment_share', 'national_share', 'county_coverage')")\
+            .itertuples():
+        assert f"**{figure.figure_id}** {figure.claim_zh}" in page
+    assert "数据来源模型：fig1_investment_share（编译后的 SQL）" in page
+    compiled = sql(env, "select compiled_sql from meta.dbt_models where name = 'fig1_investment_share'").iat[0, 0]
+    assert compiled in [c.value for c in at.code]
+
+
+def test_scenarios_page_word_cloud_ranking_and_year_switch(env: Path) -> None:
+    at = open_page("scenarios")
+    assert len(at.image) == 1
+    years = sql(env, "select distinct year from report.scenarios order by year")["year"].tolist()
+    for year in (years[-1], years[0]):
+        if year != years[-1]:
+            at.selectbox(key="scenario_year").set_value(year).run()
+            assert not at.exception
+        ranking = sql(env, "select * from report.scenarios where year = ? order by rank, scenario_code", [year])
+        assert metrics(at)[f"{year}年应用场景种数"] == str(ranking["scenario_code"].nunique())
+        table = next(d.value for d in at.dataframe if "场景代码" in d.value.columns)
+        assert list(table["场景代码"]) == list(ranking["scenario_code"])
+        categories = sql(env, "select * from report.scenario_categories where year = ? order by rank, category",
+                         [year])
+        category_metrics = [v for k, v in metrics(at).items() if k.startswith("#")]
+        assert category_metrics == [str(n) for n in categories["lot_count"]]
+        topics = sql(env, "select count(*) n from report.hot_topics where year = ?", [year]).n[0]
+        assert at.image[0].proto.imgs[0].caption == f"{year}年智慧城市项目名称分词（共{topics}个词）"
+
+
+def test_modes_page_counts_table_and_map_note(env: Path) -> None:
+    at = open_page("modes")
+    summary = sql(env, "select * from report.development_mode_summary order by rank, mode")
+    labels = {"unified_deployment": "统一部署", "resource_endowment": "资源禀赋切入", "integrated_platform": "一体化平台统筹"}
+    values = metrics(at)
+    for row in summary.itertuples():
+        assert values[f"#{row.rank} {labels[row.mode]}"] == str(row.county_count)
+    modes = sql(env, "select * from report.development_modes")
+    table = next(d.value for d in at.dataframe if "判定项目" in d.value.columns)
+    assert set(table["判定项目"]) == set(modes["evidence_lot"])
+    missing = sql(env, "select county_name from marts.dim_county where longitude is null or latitude is null")
+    note = "\n".join(i.value for i in at.info)
+    assert f"{len(missing)} 个县域缺少经纬度" in note
+    for name in missing["county_name"]:
+        assert name in note
+
+
+def test_enterprises_page(env: Path) -> None:
+    at = open_page("enterprises")
+    counts = sql(env, "select * from report.enterprise_counts").iloc[0]
+    values = metrics(at)
+    assert values["在册企业（县域）"] == str(int(counts["enterprises_on_register"]))
+    assert values["数字经济企业"] == str(int(counts["digital_economy_enterprises"]))
+    assert values["智慧城市相关企业"] == str(int(counts["smart_city_enterprises"]))
+    smart = sql(env, "select enterprise_name from marts.fct_enterprises where is_smart_city_enterprise")
+    listing = next(d.value for d in at.dataframe if "企业名称" in d.value.columns)
+    assert sorted(listing["企业名称"]) == sorted(smart["enterprise_name"])
+    categories = sql(env, "select de_category_zh, count(*) n from marts.fct_enterprises where is_digital_economy "
+                          "group by all")
+    by_category = next(d.value for d in at.dataframe if "数字经济大类" in d.value.columns and "大类代码" in d.value.columns)
+    assert dict(zip(by_category["数字经济大类"], by_category["数字经济企业"])) == dict(
+        zip(categories["de_category_zh"], categories["n"]))
+
+
+def test_connectivity_page(env: Path) -> None:
+    at = open_page("connectivity")
+    year = int(sql(env, "select max(year) y from report.network_infrastructure_ranking").y[0])
+    ranking = sql(env, "select * from report.network_infrastructure_ranking where year = ? order by rank, county_code",
+                  [year])
+    table = next(d.value for d in at.dataframe if "综合得分" in d.value.columns and "排名" in d.value.columns)
+    assert list(table["区划代码"]) == list(ranking["county_code"])
+    top = ranking[ranking["rank"] <= 20]
+    assert f"前20名共 {len(top)} 个县域，其中城区或县级市 **{int(top['is_urban_unit'].sum())}** 个。" in texts(at)
+    penetration = sql(env, "select * from report.internet_penetration order by year desc limit 1").iloc[0]
+    values = metrics(at)
+    assert values[f"{int(penetration['year'])}年互联网普及率"] == pct(penetration["overall_rate"], 1)
+    assert values[f"{int(penetration['year'])}年农村互联网普及率"] == pct(penetration["rural_rate"], 1)
+    assert values[f"{int(penetration['year'])}年城镇互联网普及率"] == pct(penetration["urban_rate"], 1)
+
+
+def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
+    at = open_page("county")
+    at.selectbox(key="county_code").set_value("450325").run()
+    assert not at.exception
+    lots = sql(env, "select * from marts.fct_procurement_lots where county_code = '450325' and is_smart_city")
+    table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
+    assert sorted(table["项目名称"]) == sorted(lots["project_name"])
+    labels = [e.label for e in at.expander]
+    for title in lots["project_name"]:
+        assert any(label.startswith(title) for label in labels)
+    notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices n "
+                       "join marts.fct_procurement_lots l using (lot_id) "
+                       "where l.county_code = '450325' and l.is_smart_city")
+    shown = pd.concat([d.value for d in at.dataframe if "公告类型" in d.value.columns])
+    assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
+    mode = sql(env, "select mode from report.development_modes where county_code = '450325'").iat[0, 0]
+    assert metrics(at)["发展模式"] == {"integrated_platform": "一体化平台统筹", "resource_endowment": "资源禀赋切入",
+                                       "unified_deployment": "统一部署"}[mode]
+
+
+def test_county_search_is_literal_and_bound(env: Path) -> None:
+    at = open_page("county")
+    at.selectbox(key="county_code").set_value("450325").run()
+    at.text_input(key="lot_search").input("雪亮").run()
+    table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
+    assert list(table["项目名称"]) == ["兴安县雪亮工程视频监控建设项目"]
+    # LIKE wildcards are escaped: "_" matches only a literal underscore (no title has one).
+    at.text_input(key="lot_search").input("_").run()
+    assert "没有符合条件的标项。" in texts(at)
+    at.text_input(key="lot_search").input("100%").run()
+    table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
+    assert list(table["项目名称"]) == ["兴安县100%覆盖智慧消防物联网项目"]
+    # Across every county.
+    at.toggle(key="lot_search_all").set_value(True).run()
+    at.text_input(key="lot_search").input("视频监控").run()
+    table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
+    expected = sql(env, "select project_name from marts.fct_procurement_lots where project_name like '%视频监控%'")
+    assert sorted(table["项目名称"]) == sorted(expected["project_name"])
+
+
+def test_county_search_injection_leaves_db_unchanged(env: Path) -> None:
+    before = db_fingerprint(env)
+    at = open_page("county")
+    at.toggle(key="lot_search_all").set_value(True).run()
+    at.text_input(key="lot_search").input("兴安'; drop table report.fig1_investment_share; --").run()
+    assert not at.exception
+    assert "没有符合条件的标项。" in texts(at)
+    assert db_fingerprint(env) == before
+
+
+def test_quality_page(env: Path) -> None:
+    at = open_page("quality")
+    quality = sql(env, "select * from report.data_quality")
+    table = next(d.value for d in at.dataframe if len(d.value) == len(quality) and "行数" in d.value.columns)
+    assert table["行数"].sum() == quality["row_count"].sum()
+    quarantine = sql(env, "select * from marts.fct_quarantined_rows")
+    reasons = at.selectbox(key="quarantine_reason.zh")
+    for reason in quarantine["reason"].unique():
+        reasons.set_value(reason).run()
+        expected = quarantine[quarantine["reason"] == reason]
+        rows = next(d.value for d in at.dataframe if "来源文件" in d.value.columns)
+        assert set(zip(rows["来源文件"], rows["行号"])) == set(zip(expected["source_file"], expected["source_line"]))
+    results = sql(env, "select * from meta.validation_results")
+    checks = next(d.value for d in at.dataframe if "检查" in d.value.columns)
+    assert sorted(checks["检查"]) == sorted(results["check_name"])
+    assert sum("✗" in s for s in checks["状态"]) == int((~results["passed"]).sum())
+    assert any("数据校验报告" in h.value for h in at.html)
+
+
+# ---------------------------------------------------------------- language, publish, failures
+def test_english_switch_translates_labels_across_pages(env: Path) -> None:
+    at = open_page()
+    at.toggle(key="lang_en").set_value(True).run()
+    assert at.title[0].value == "Guangxi county smart-city dashboard"
+    year = int(sql(env, "select max(year) y from report.fig1_investment_share").y[0])
+    assert f"{year} smart-city share of informatization" in metrics(at)
+    at.switch_page("views/investment.py").run()
+    assert at.title[0].value == "Investment"
+    assert at.subheader[0].value.startswith("Fig. 1 · County informatization")
+    assert not any("年" in label for label in metrics(at))
+    at.toggle(key="lang_en").set_value(False).run()
+    assert at.title[0].value == "投资"
+    # A translated selectbox survives switching back and forth.
+    at.switch_page("views/quality.py").run()
+    at.selectbox(key="quarantine_reason.zh").set_value("invalid_uscc").run()
+    at.toggle(key="lang_en").set_value(True).run()
+    at.selectbox(key="quarantine_reason.en").set_value("unknown_status").run()
+    assert not at.exception
+    assert at.selectbox(key="quarantine_reason.en").value == "unknown_status"
+    rows = next(d.value for d in at.dataframe if "Source file" in d.value.columns)
+    assert set(rows["Reason code"]) == {"unknown_status"}
+
+
+def test_new_publish_shows_up_without_clearing_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serving = build_fixture_serving(tmp_path / "serving.duckdb")
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(serving))
+    at = open_page()
+    assert "9 / 111" in metrics(at).values()
+    fresh = build_fixture_serving(tmp_path / "next" / "serving.duckdb")
+    with duckdb.connect(str(fresh)) as con:
+        con.execute("update report.county_coverage set counties_with_smart_city = 42")
+    os.replace(fresh, serving)  # what the publish step does
+    at.run()
+    assert "42 / 111" in metrics(at).values()
+
+
+def test_missing_serving_copy_shows_friendly_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(tmp_path / "absent.duckdb"))
+    at = open_page()
+    assert any("smartcounty build" in i.value for i in at.info)
+    at.switch_page("views/county.py").run()
+    assert not at.exception
+    assert any("smartcounty build" in i.value for i in at.info)
+
+
+def test_locked_serving_copy_shows_busy_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serving = shutil.copy(build_fixture_serving(tmp_path / "src" / "serving.duckdb"), tmp_path / "serving.duckdb")
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(serving))
+    # Another process holds the file read-write, as an in-place writer would.
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(60)",
+         str(serving)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        at = open_page("modes")
+        assert any("数据正在更新" in w.value for w in at.warning)
+        assert time.monotonic() - started < 15
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# ---------------------------------------------------------------- pure helpers
+def test_like_pattern_escapes_wildcards() -> None:
+    from streamlit_app.db import like_pattern
+
+    assert like_pattern("100%_a\\b") == "%100\\%\\_a\\\\b%"
+    with duckdb.connect() as con:
+        hits = con.execute(
+            "select t from (values ('100%覆盖'), ('1000覆盖'), ('a_b'), ('axb')) v(t) where t like ? escape '\\'",
+            [like_pattern("100%")],
+        ).fetchall()
+        assert hits == [("100%覆盖",)]
+
+
+def test_downloads_round_trip() -> None:
+    import io
+
+    from streamlit_app.ui import to_csv_bytes, to_xlsx_bytes
+
+    frame = pd.DataFrame({"county_name": ["兴安县", "阳朔县"], "award_yuan": [1.5e6, None]})
+    assert pd.read_csv(io.BytesIO(to_csv_bytes(frame)), encoding="utf-8-sig")["county_name"].tolist() == ["兴安县", "阳朔县"]
+    back = pd.read_excel(io.BytesIO(to_xlsx_bytes(frame)), engine="openpyxl")
+    assert back["county_name"].tolist() == ["兴安县", "阳朔县"] and back["award_yuan"][0] == 1.5e6

@@ -1,0 +1,158 @@
+"""File selection, encoding detection and structural checks (smartcounty.rawload.scan)."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from rawload_helpers import HEADERS, csv_text, procurement_row, write
+from smartcounty.rawload import StructuralError, check_drop, scan_drop
+from smartcounty.rawload.spec import PROCUREMENT
+
+GOOD = csv_text(PROCUREMENT.headers, [procurement_row(项目名称="兴安县智慧城市项目")])
+
+
+def scan_one(tmp_path, content: str | bytes, name="a.csv", encoding="utf-8"):
+    write(tmp_path, f"procurement/{name}", content, encoding)
+    manifest = scan_drop(tmp_path)
+    [info] = manifest.files["procurement"]
+    return info
+
+
+def test_selection_order_and_ignored(tmp_path):
+    for name in ["b.csv", "A.CSV", "c.csv.gz", "d.CSV.GZ", "a.csv", "中文.csv", "z.csv"]:
+        write(tmp_path, f"procurement/{name}", GOOD)
+    write(tmp_path, "procurement/.hidden.csv", GOOD)
+    write(tmp_path, "procurement/readme.txt", "hello")
+    write(tmp_path, "procurement/data.csv.bak", GOOD)
+    write(tmp_path, "procurement/x.gz", GOOD)
+    (tmp_path / "procurement" / "sub.csv").mkdir()
+    write(tmp_path, "procurement/sub.csv/inner.csv", GOOD)
+    manifest = scan_drop(tmp_path)
+    names = [f.source_file for f in manifest.files["procurement"]]
+    # code-point order: upper case before lower case, CJK last
+    assert names == [f"procurement/{n}" for n in
+                     ["A.CSV", "a.csv", "b.csv", "c.csv.gz", "d.CSV.GZ", "z.csv", "中文.csv"]]
+    assert manifest.ignored["procurement"] == [
+        "procurement/.hidden.csv", "procurement/data.csv.bak", "procurement/readme.txt",
+        "procurement/sub.csv/", "procurement/x.gz",
+    ]
+    assert all(f.problem is None for f in manifest.files["procurement"])
+    assert manifest.files["registry"] == [] and manifest.ignored["registry"] == []
+    check_drop(manifest)  # no error
+
+
+def test_file_info_fields(tmp_path):
+    import hashlib
+
+    path = write(tmp_path, "procurement/a.csv.gz", GOOD)
+    info = scan_drop(tmp_path).files["procurement"][0]
+    assert info.path == path.resolve() and info.path.is_absolute()
+    assert info.bytes == path.stat().st_size
+    assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert info.header == list(PROCUREMENT.headers)
+    assert info.encoding == "utf-8"
+
+
+def test_missing_raw_dir(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope"):
+        scan_drop(tmp_path / "nope")
+
+
+def test_missing_source_folders_are_empty(tmp_path):
+    manifest = scan_drop(tmp_path)
+    assert manifest.files == {"procurement": [], "registry": [], "connectivity": []}
+    check_drop(manifest)
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding", "expected"),
+    [
+        (GOOD, "utf-8", "utf-8"),
+        ("\ufeff" + GOOD, "utf-8", "utf-8-sig"),
+        (GOOD, "gb18030", "gb18030"),
+        (GOOD, "gbk", "gb18030"),  # GBK is a subset of GB18030
+        (GOOD.replace("兴安县智慧城市项目", "兴安县智慧城市项目㐀"), "gb18030", "gb18030"),  # 4-byte GB18030
+    ],
+)
+def test_encoding_detection(tmp_path, content, encoding, expected):
+    info = scan_one(tmp_path, content, encoding=encoding)
+    assert info.problem is None
+    assert info.encoding == expected
+    assert info.header == list(PROCUREMENT.headers)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "0 bytes"),
+        (codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le"), "UTF-16"),
+        (codecs.BOM_UTF16_BE + GOOD.encode("utf-16-be"), "UTF-16"),
+        (GOOD.encode("utf-16-le"), "UTF-16"),  # no BOM: NUL-heavy
+        (GOOD.encode("utf-8") + b"\xff\xfe\xff", "cannot be decoded"),
+        (GOOD.encode("gb18030") + b"\x81\x20", "cannot be decoded"),
+    ],
+)
+def test_rejected_encodings(tmp_path, data, problem):
+    info = scan_one(tmp_path, data)
+    assert info.problem is not None and problem in info.problem
+    assert info.encoding is None
+
+
+def test_bad_gzip_rejected(tmp_path):
+    (tmp_path / "procurement").mkdir()
+    (tmp_path / "procurement" / "a.csv.gz").write_bytes(b"\x1f\x8bnot really gzip")
+    info = scan_drop(tmp_path).files["procurement"][0]
+    assert "gzip" in info.problem
+
+
+def test_empty_gzip_rejected(tmp_path):
+    info = scan_one(tmp_path, b"", name="a.csv.gz")
+    assert "0 bytes" in info.problem
+
+
+def test_header_only_is_valid(tmp_path):
+    info = scan_one(tmp_path, ",".join(PROCUREMENT.headers))
+    assert info.problem is None
+
+
+def test_header_names_trimmed(tmp_path):
+    header = [f" {h}\u3000" if i % 2 else f"\u200b{h}\u00a0" for i, h in enumerate(PROCUREMENT.headers)]
+    info = scan_one(tmp_path, "\ufeff" + csv_text(header, []))
+    assert info.problem is None
+    assert info.header == list(PROCUREMENT.headers)
+
+
+def test_missing_required_header_named(tmp_path):
+    header = [h for h in PROCUREMENT.headers if h not in ("公告类型", "采购人")]
+    info = scan_one(tmp_path, csv_text(header, []))
+    assert "公告类型" in info.problem and "采购人" in info.problem
+    assert "missing" in info.problem
+
+
+def test_missing_optional_header_is_fine(tmp_path):
+    header = [h for h in PROCUREMENT.headers if h != "中标金额"]
+    assert scan_one(tmp_path, csv_text(header, [])).problem is None
+
+
+def test_duplicated_required_header(tmp_path):
+    info = scan_one(tmp_path, csv_text([*PROCUREMENT.headers, "发布日期"], []))
+    assert "duplicated" in info.problem and "发布日期" in info.problem
+
+
+def test_check_drop_lists_every_rejected_file_across_sources(tmp_path):
+    write(tmp_path, "procurement/ok.csv", GOOD)
+    write(tmp_path, "procurement/empty.csv", b"")
+    write(tmp_path, "registry/r.csv", csv_text([h for h in HEADERS["registry"] if h != "成立日期"], []))
+    write(tmp_path, "connectivity/c.csv", codecs.BOM_UTF16_LE + "区划代码".encode("utf-16-le"))
+    manifest = scan_drop(tmp_path)
+    with pytest.raises(StructuralError) as err:
+        check_drop(manifest)
+    message = str(err.value)
+    lines = message.splitlines()
+    assert any(line.startswith("procurement/empty.csv: ") for line in lines)
+    assert any(line.startswith("registry/r.csv: ") and "成立日期" in line for line in lines)
+    assert any(line.startswith("connectivity/c.csv: ") and "UTF-16" in line for line in lines)
+    assert "procurement/ok.csv" not in message
+    assert [p[0] for p in err.value.problems] == ["procurement/empty.csv", "registry/r.csv", "connectivity/c.csv"]
