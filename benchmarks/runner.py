@@ -63,15 +63,17 @@ class Recorder:
 
 
 def stage_of(step: str) -> str:
-    """Which build stage a Dagster step belongs to (step keys: raw_sources, smartcounty_dbt, gx
-    checks, serving_snapshot)."""
+    """Which build stage a Dagster step belongs to. Step keys seen: raw_sources,
+    raw_<source>_gx_<suite> (GX checks), smartcounty_dbt, serving_snapshot."""
     key = step.lower()
-    if key.startswith("raw"):
-        return "raw_load"
+    if "gx" in key or "check" in key:
+        return "checks"
     if "dbt" in key:
         return "dbt"
     if "serving" in key or "publish" in key:
         return "publish"
+    if key.startswith("raw"):
+        return "raw_load"
     return "checks"
 
 
@@ -127,7 +129,8 @@ class BuildRun:
     cpu_s: float
     peak_rss: int
     stages: dict[str, float]
-    stderr_tail: str
+    startup_s: float | None  # process start to the first step (imports, dbt manifest, Dagster set-up)
+    stderr: str
 
 
 def cli_env() -> dict:
@@ -145,8 +148,9 @@ def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float) -> Buil
                             text=True, encoding="utf-8", errors="replace")
     memory = TreeMemory(proc.pid)
     memory.start()
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+    lines: list[tuple[float, str]] = []
+    reader = threading.Thread(target=lambda: lines.extend((time.perf_counter(), ln) for ln in proc.stderr),
+                              daemon=True)
     reader.start()
     try:
         proc.wait(timeout=timeout)
@@ -158,7 +162,10 @@ def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float) -> Buil
     peak = memory.stop()
     after = os.times()
     cpu = (after.children_user - children_before.children_user) + (after.children_system - children_before.children_system)
-    return BuildRun(proc.returncode, wall, cpu, peak, stage_times(lines), "".join(lines[-30:]))
+    first_step = next((t for t, ln in lines if ln.lstrip().startswith("▶")), None)
+    startup = None if first_step is None else first_step - started
+    text = [ln for _, ln in lines]
+    return BuildRun(proc.returncode, wall, cpu, peak, stage_times(text), startup, "".join(text))
 
 
 def run_sample(raw: Path, scale: float, seed: int, timeout: float) -> float:
@@ -217,7 +224,9 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
         log(f"scale {scale:g}: build {r + 1}/{args.repeats} {'ok' if ok else 'FAILED'} {run.wall_s:.1f} s, "
             f"peak {run.peak_rss / 2**20:.0f} MiB")
         if not ok:
-            problems.append(f"scale {scale:g}: build {r + 1} exited {run.returncode}:\n{run.stderr_tail}")
+            problems.append(f"scale {scale:g}: build {r + 1} exited {run.returncode}:\n"
+                            + "".join(run.stderr.splitlines(keepends=True)[-30:]))
+            (args.out / f"build_scale_{scale:g}_run_{r + 1}.log").write_text(run.stderr, encoding="utf-8")
             continue
         good_build = run
         rec.add(scale, "pipeline", "wall_s", run.wall_s, "s", r)
@@ -225,9 +234,13 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
         rec.add(scale, "pipeline", "peak_rss_bytes", run.peak_rss, "bytes", r)
         for stage, seconds in run.stages.items():
             rec.add(scale, "pipeline", f"stage_{stage}_s", seconds, "s", r)
-        rec.add(scale, "pipeline", "stage_other_s", max(0.0, run.wall_s - sum(run.stages.values())), "s", r)
+        rec.add(scale, "pipeline", "stage_startup_s", run.startup_s, "s", r)
+        rec.add(scale, "pipeline", "stage_other_s",
+                max(0.0, run.wall_s - (run.startup_s or 0.0) - sum(run.stages.values())), "s", r)
+    if good_build is not None:  # the progress lines of the last good build, for reading the stages
+        (args.out / f"build_scale_{scale:g}.log").write_text(good_build.stderr, encoding="utf-8")
     for metric, unit in [("wall_s", "s"), ("cpu_s", "s"), ("peak_rss_bytes", "bytes"),
-                         *[(f"stage_{s}_s", "s") for s in (*STAGES, "other")]]:
+                         *[(f"stage_{s}_s", "s") for s in ("startup", *STAGES, "other")]]:
         rec.add_median(scale, "pipeline", metric, unit)
 
     expected = None
@@ -282,7 +295,7 @@ def _fmt(value, digits: int = 2) -> str:
 
 
 def _ratio(a, b) -> str:
-    return f"{a / b:.1f}×" if a is not None and b else "–"
+    return f"{a / b:.3g}×" if a is not None and b else "–"
 
 
 def write_markdown(rec: Recorder, scales: list[float], repeats: int, path: Path, problems: list[str]) -> None:
@@ -309,10 +322,10 @@ def write_markdown(rec: Recorder, scales: list[float], repeats: int, path: Path,
                      f"{_fmt(pipe, 1)} | {_fmt(flo, 2)} | {_fmt(peer, 2)} | {_ratio(pipe, flo)} | "
                      f"{_ratio(peer, pipe)} | {agree_txt} |")
     lines += ["", "## Pipeline by stage (median s) and resources", "",
-              "| scale | raw load | dbt | checks | publish | other (start-up, Dagster) | CPU s | peak RSS MiB | "
-              "warehouse MiB | serving MiB |", "|---|---|---|---|---|---|---|---|---|---|"]
+              "| scale | start-up | raw load | dbt | checks | publish | other (between steps, exit) | CPU s | "
+              "peak RSS MiB | warehouse MiB | serving MiB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in scales:
-        stage = [_fmt(rec.median(s, "pipeline", f"stage_{x}_s"), 1) for x in (*STAGES, "other")]
+        stage = [_fmt(rec.median(s, "pipeline", f"stage_{x}_s"), 1) for x in ("startup", *STAGES, "other")]
         lines.append(f"| {s:g} | " + " | ".join(stage) + f" | {_fmt(rec.median(s, 'pipeline', 'cpu_s'), 1)} | "
                      f"{_fmt(mib(rec.median(s, 'pipeline', 'peak_rss_bytes')), 0)} | "
                      f"{_fmt(mib(last(s, 'pipeline', 'warehouse_bytes')), 1)} | "

@@ -10,6 +10,7 @@ from dagster_dbt import DbtCliResource
 from dagster_pipeline.assets.dbt import smartcounty_dbt
 from dagster_pipeline.assets.raw import raw_sources
 from dagster_pipeline.assets.serving import serving_snapshot
+from dagster_pipeline.automation import build_warehouse, daily_build, raw_drop_sensor
 from dagster_pipeline.checks import build_gx_checks
 from dagster_pipeline.project import dbt_executable, dbt_project
 from dagster_pipeline.resources import RawDropResource, ServingResource, WarehouseResource
@@ -20,6 +21,9 @@ from smartcounty.progress import progress_logger
 defs = dg.Definitions(
     assets=[raw_sources, smartcounty_dbt, serving_snapshot],
     asset_checks=build_gx_checks(SUITES),
+    jobs=[build_warehouse],
+    sensors=[raw_drop_sensor],
+    schedules=[daily_build],
     resources={
         "warehouse": WarehouseResource(path=dg.EnvVar(settings.WAREHOUSE_ENV)),
         "raw_drop": RawDropResource(path=dg.EnvVar(settings.RAW_DIR_ENV)),

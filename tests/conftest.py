@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -38,9 +39,13 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 900, check: bo
     return done
 
 
-def build_drop(raw: Path, workdir: Path, check: bool = True) -> Build:
+def build_drop(raw: Path, workdir: Path, check: bool = True, check_params: dict | None = None) -> Build:
     warehouse, serving = workdir / "warehouse.duckdb", workdir / "serving.duckdb"
     env = cli_env(warehouse=warehouse, raw=raw, serving=serving)
+    if check_params is not None:
+        params = workdir / "check_params.json"
+        params.write_text(json.dumps(check_params), encoding="utf-8")
+        env["SMARTCOUNTY_CHECK_PARAMS"] = str(params)
     done = run_cli("build", env=env, check=check)
     return Build(raw, warehouse, serving, done)
 

@@ -1,4 +1,5 @@
-"""Every page of the Streamlit app, headless (AppTest), on the fixture serving copy.
+"""Every page of the Streamlit app, headless (AppTest), on the serving copy that
+``smartcounty build`` published from a small synthetic drop (session fixture ``small_build``).
 
 Expected numbers are read from the serving DB here and formatted the way the report states
 them (percent with 1–2 decimals, 亿元 with 2, counts as integers), then looked up in the
@@ -32,8 +33,11 @@ TIMEOUT = 60
 
 # ---------------------------------------------------------------- helpers
 @pytest.fixture(scope="module")
-def serving(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_serving(tmp_path_factory.mktemp("serving") / "serving.duckdb")
+def serving(small_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the pipeline-built serving copy (tests may not alter the shared one)."""
+    target = tmp_path_factory.mktemp("serving") / "serving.duckdb"
+    shutil.copyfile(small_build.serving, target)
+    return target
 
 
 @pytest.fixture
@@ -226,10 +230,12 @@ def test_connectivity_page(env: Path) -> None:
 
 
 def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
+    # A county with a development mode, i.e. with awarded smart-city lots (taken from the data).
+    code = sql(env, "select county_code from report.development_modes order by county_code limit 1").iat[0, 0]
     at = open_page("county")
-    at.selectbox(key="county_code").set_value("450325").run()
+    at.selectbox(key="county_code").set_value(code).run()
     assert not at.exception
-    lots = sql(env, "select * from marts.fct_procurement_lots where county_code = '450325' and is_smart_city")
+    lots = sql(env, "select * from marts.fct_procurement_lots where county_code = ? and is_smart_city", [code])
     table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
     assert sorted(table["项目名称"]) == sorted(lots["project_name"])
     labels = [e.label for e in at.expander]
@@ -237,32 +243,32 @@ def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
         assert any(label.startswith(title) for label in labels)
     notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices n "
                        "join marts.fct_procurement_lots l using (lot_id) "
-                       "where l.county_code = '450325' and l.is_smart_city")
+                       "where l.county_code = ? and l.is_smart_city", [code])
     shown = pd.concat([d.value for d in at.dataframe if "公告类型" in d.value.columns])
     assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
-    mode = sql(env, "select mode from report.development_modes where county_code = '450325'").iat[0, 0]
+    mode = sql(env, "select mode from report.development_modes where county_code = ?", [code]).iat[0, 0]
     assert metrics(at)["发展模式"] == {"integrated_platform": "一体化平台统筹", "resource_endowment": "资源禀赋切入",
                                        "unified_deployment": "统一部署"}[mode]
 
 
 def test_county_search_is_literal_and_bound(env: Path) -> None:
+    # A county with smart-city lots and a word of one of its titles, taken from the data.
+    lot = sql(env, """select county_code, project_name from marts.fct_procurement_lots
+                      where is_smart_city and county_code is not null order by lot_id limit 1""").iloc[0]
+    word = lot["project_name"][-4:-2] if len(lot["project_name"]) > 4 else lot["project_name"]
     at = open_page("county")
-    at.selectbox(key="county_code").set_value("450325").run()
-    at.text_input(key="lot_search").input("雪亮").run()
+    at.selectbox(key="county_code").set_value(lot["county_code"]).run()
+    at.text_input(key="lot_search").input(word).run()
     table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
-    assert list(table["项目名称"]) == ["兴安县雪亮工程视频监控建设项目"]
-    # LIKE wildcards are escaped: "_" matches only a literal underscore (no title has one).
-    at.text_input(key="lot_search").input("_").run()
-    assert "没有符合条件的标项。" in texts(at)
-    at.text_input(key="lot_search").input("100%").run()
-    table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
-    assert list(table["项目名称"]) == ["兴安县100%覆盖智慧消防物联网项目"]
-    # Across every county.
-    at.toggle(key="lot_search_all").set_value(True).run()
-    at.text_input(key="lot_search").input("视频监控").run()
-    table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
-    expected = sql(env, "select project_name from marts.fct_procurement_lots where project_name like '%视频监控%'")
+    expected = sql(env, """select project_name from marts.fct_procurement_lots
+                           where county_code = ? and is_smart_city and contains(project_name, ?)""",
+                   [lot["county_code"], word])
     assert sorted(table["项目名称"]) == sorted(expected["project_name"])
+    assert lot["project_name"] in set(table["项目名称"])
+    # LIKE wildcards are escaped: "_" and "%" match only themselves (no title has them).
+    for literal in ("_", "%"):
+        at.text_input(key="lot_search").input(literal).run()
+        assert "没有符合条件的标项。" in texts(at)
 
 
 def test_county_search_injection_leaves_db_unchanged(env: Path) -> None:

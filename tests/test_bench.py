@@ -111,10 +111,11 @@ def test_compare_figures_reports_every_kind_of_difference():
 
 
 def test_stage_times_from_progress_lines():
-    lines = ["building x from y\n", "▶ raw_sources\n", "✓ raw_sources (2.5 s)\n", "▶ smartcounty_dbt\n",
+    lines = ["building x from y\n", "▶ raw_sources\n", "✓ raw_sources (2.5 s)\n",
+             "✓ raw_registry_gx_raw_registry_volume (0.25 s)\n", "▶ smartcounty_dbt\n",
              "    · staging/stg\n", "✓ smartcounty_dbt (10.0 s)\n", "✓ gx_fct_enterprises (1.0 s)\n",
              "✓ gx_fct_procurement_lots (0.5 s)\n", "✓ serving_snapshot (0.7 s)\n", "✗ other failed\n"]
-    assert stage_times(lines) == {"raw_load": 2.5, "dbt": 10.0, "checks": 1.5, "publish": 0.7}
+    assert stage_times(lines) == {"raw_load": 2.5, "dbt": 10.0, "checks": 1.75, "publish": 0.7}
 
 
 @pytest.mark.slow

@@ -179,10 +179,10 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         create table marts.fct_county_connectivity as
         select county_code, year, resident_population, rural_population, internet_users, rural_internet_users,
-               households, broadband_households, bs5g_count, gigabit_coverage_pct / 100 as gigabit_coverage,
+               households, broadband_households, bs5g_count, gigabit_coverage_pct as gigabit_coverage,
                bs5g_count / resident_population * 10000 as bs5g_per_10k,
                broadband_households / households * 100 as broadband_per_100_households,
-               village_5g_pct / 100 as village_5g_rate, internet_users / resident_population as internet_penetration
+               village_5g_pct as village_5g_rate, internet_users / resident_population as internet_penetration
         from raw.connectivity_indicators
     """)
 
@@ -199,8 +199,8 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         create table report.network_infrastructure_ranking as
         with scored as (
-            select y as year, county_code, county_name, county_type, 0.9 as gigabit_coverage, 10.0 as bs5g_per_10k,
-                   80.0 as broadband_per_100_households, 0.8 as village_5g_rate, 0.7 as internet_penetration,
+            select y as year, county_code, county_name, county_type, 90.0 as gigabit_coverage, 10.0 as bs5g_per_10k,
+                   80.0 as broadband_per_100_households, 80.0 as village_5g_rate, 0.7 as internet_penetration,
                    case when row_number() over (partition by y order by county_code) <= 2 then 90.0
                         else 80.0 - row_number() over (partition by y order by county_code) * 0.5 end as score,
                    is_urban_unit
@@ -312,7 +312,7 @@ DEFECTS = [
      {(BETWEEN, "uscc_rows")}),
     (fct_enterprises, "update marts.fct_enterprises set is_digital_economy = false where uscc like '%000000001'",
      {(IN_SET, "smart_city_is_digital_economy")}),
-    (fct_county_connectivity, "update marts.fct_county_connectivity set gigabit_coverage = 95 where county_code = '450103'",
+    (fct_county_connectivity, "update marts.fct_county_connectivity set gigabit_coverage = 101 where county_code = '450103'",
      {(BETWEEN, "gigabit_coverage")}),
     (fct_county_connectivity, "insert into marts.fct_county_connectivity select * from marts.fct_county_connectivity limit 1",
      {("expect_compound_columns_to_be_unique", "county_code,year")}),

@@ -134,7 +134,10 @@ def file_table(spec: SourceSpec, info: FileInfo, force_exact: bool = False) -> t
     """Cleaned text columns (contract headers first, then extras), KEY, lineage."""
     data = _read_data(info)
     disk = None if is_gzip_name(info.path.name) else info.path
-    cells, reader = read_records(data, info.encoding, info.header, disk_path=disk, force_exact=force_exact)
+    try:
+        cells, reader = read_records(data, info.encoding, info.header, disk_path=disk, force_exact=force_exact)
+    except csv.Error as exc:  # a record the reference reader cannot split: reject the file, by name
+        raise StructuralError([(info.source_file, f"unreadable CSV: {exc}")]) from None
     names = column_names(spec, info.header)
     n = cells.num_rows
     zero_width = may_contain_zero_width(data, info.encoding)

@@ -133,7 +133,7 @@ def _duckdb_read(path: Path, ncols: int, opts: str) -> pa.Table:
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols))
     sql = (
         f"SELECT * FROM read_csv({_sql_string(str(path))}, header=false, auto_detect=false, delim=',', quote='\"', "
-        f"escape='\"', columns={{{cols}}}, strict_mode=false, max_line_size=268435456, {opts})"
+        f"escape='\"', columns={{{cols}}}, strict_mode=false, max_line_size={MAX_FIELD_SIZE}, {opts})"
     )
     # A private in-memory connection: never touches the warehouse; no progress bar on stdout.
     con = duckdb.connect()
@@ -178,8 +178,19 @@ def read_fast(data: bytes, header: list[str], disk_path: Path | None = None) -> 
     return table.append_column("source_line", pa.array(lay.data_lines, pa.int64()))
 
 
+# The csv module rejects fields over 128 KiB by default (csv.Error, naming no file); the
+# fast path reads fields up to DuckDB's max_line_size, so the reference reader must too.
+MAX_FIELD_SIZE = 268435456
+
+
+def allow_long_fields() -> None:
+    if csv.field_size_limit() < MAX_FIELD_SIZE:
+        csv.field_size_limit(MAX_FIELD_SIZE)
+
+
 def read_exact(text: str, ncols: int) -> pa.Table:
     """The reference reader: Python's csv module, line numbers from its line counter."""
+    allow_long_fields()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", quotechar='"', doublequote=True)
     columns: list[list[str | None]] = [[] for _ in range(ncols)]
     lines: list[int] = []

@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .records import allow_long_fields
 from .spec import SOURCES, SPECS
 from .text import clean_header_name
 
@@ -146,6 +147,7 @@ def decode(data: bytes, encoding: str) -> str:
 
 def read_header(text: str) -> list[str]:
     """The cells of the first CSV record (which may span lines when quoted), cleaned."""
+    allow_long_fields()
     size = 1 << 16
     while True:
         chunk = text[:size]
@@ -189,7 +191,11 @@ def inspect_file(source: str, path: Path, source_file: str) -> FileInfo:
     except DecodeError as exc:
         info.problem = str(exc)
         return info
-    info.header = read_header(text)
+    try:
+        info.header = read_header(text)
+    except csv.Error as exc:  # e.g. a header cell beyond the field size limit
+        info.problem = f"unreadable CSV header: {exc}"
+        return info
     info.problem = header_problem(source, info.header)
     return info
 

@@ -77,7 +77,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from . import connectivity, procurement, registry
 from . import rates as R

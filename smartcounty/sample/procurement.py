@@ -10,7 +10,6 @@ Truth tables (never written to the drop):
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -588,6 +587,8 @@ def solve_amounts(rng, lots: pd.DataFrame, projects: pd.DataFrame, scale: float)
     lots["budget"] = (np.ceil(amount * rng.uniform(1.0, 1.2, m) / 100) * 100).astype(np.int64)
     # unparseable awards only where nothing counts them
     lots["unparseable"] = (lots["kind"] == "ordinary") & (rng.random(m) < R.UNPARSEABLE_AWARD_RATE)
+    # what the rules must read: NULL unless a later correction (parseable) replaces the result
+    lots["award"] = lots["amount"].astype(float).where(~lots["unparseable"] | (lots["story"] == "corrected"))
     del lots["amount_f"]
     return targets
 
@@ -671,7 +672,10 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
                         np.where(u < 0.5, "", np.where(u < 0.93, "1", "01")))
     lot_text = np.where(multi & (lot_no == 1) & (u > 0.95), "", lot_text)
     # catalog attributes sometimes only on the tender (lot attributes fall back to other notices)
-    drop_cat = (rows["cls"] == "result").to_numpy() & (rng.random(n) < 0.05)
+    # ... only where another notice of the lot (a tender, correction, contract) still carries them
+    has_other = e.assign(o=e["cls"] != "result").groupby("pid")["o"].any()
+    drop_cat = ((rows["cls"] == "result").to_numpy() & (rng.random(n) < 0.05)
+                & rows["pid"].map(has_other).to_numpy(dtype=bool))
     suppliers_idx = rng.integers(0, 4000, len(lots))
     sup_names = "广西" + choice(rng, WORD_A, 4000) + choice(rng, WORD_B, 4000) + choice(
         rng, ["建设工程有限公司", "商贸有限公司", "科技有限公司", "电子科技有限公司", "信息技术有限公司",
