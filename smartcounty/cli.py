@@ -59,20 +59,44 @@ def _root_cause(error) -> str:
     return (getattr(error, "message", None) or str(error)).strip()
 
 
-def run_build(*, select: str | None = None, raise_on_error: bool = False):
-    """Materialise every asset in this process through Dagster; returns the run result."""
+def incremental_subset(defs, dirty: tuple[str, ...]):
+    """(asset keys, check keys) of an incremental build: the raw assets, everything downstream
+    of the dirty sources' raw assets, the publish step, and the checks of what is rebuilt."""
+    import dagster as dg
+
+    from dagster_pipeline.assets.raw import RAW_ASSET_KEYS
+
+    graph = defs.resolve_asset_graph()
+    dirty_raw = [RAW_ASSET_KEYS[s] for s in dirty]
+    rebuilt = dg.AssetSelection.assets(*dirty_raw).downstream().resolve(graph) if dirty_raw else set()
+    assets = set(rebuilt) | set(RAW_ASSET_KEYS.values()) | {dg.AssetKey("serving_snapshot")}
+    checks = {key for key in graph.asset_check_keys if key.asset_key in rebuilt}
+    return assets, checks
+
+
+def run_build(*, select: str | None = None, raise_on_error: bool = False, full_refresh: bool = False):
+    """Materialise the assets in this process through Dagster; returns the run result.
+
+    An incremental build (a previous good build exists, the rules are unchanged) runs only the
+    raw loads and what is downstream of the sources that changed (smartcounty.incremental)."""
     import dagster as dg
 
     from dagster_pipeline.project import ensure_manifest
+    from smartcounty import incremental
 
     ensure_manifest()
     from dagster_pipeline.definitions import defs
 
+    plan = incremental.plan_build(settings.warehouse_path(), settings.raw_dir(), full_refresh=full_refresh)
+    print(f"{plan.mode} build ({plan.reason})", file=sys.stderr, flush=True)
     job = defs.resolve_implicit_global_asset_job_def()
+    if plan.mode == "incremental":
+        assets, checks = incremental_subset(defs, plan.dirty)
+        job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
     with dg.DagsterInstance.ephemeral() as instance:
         # Loggers only take effect when the run config names them (else Dagster uses its own console).
         return job.execute_in_process(instance=instance, raise_on_error=raise_on_error,
-                                      run_config={"loggers": {"console": {}}})
+                                      run_config={"loggers": {"console": {}}}, tags=plan.tags)
 
 
 def summarize_failures(result) -> list[str]:
@@ -99,7 +123,7 @@ def cmd_build(args) -> int:
     started = time.perf_counter()
     # dbt's own log lines go to a file; progress lines (stderr) stay on the terminal.
     with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-        result = run_build()
+        result = run_build(full_refresh=args.full_refresh)
     elapsed = time.perf_counter() - started
     report = validation.report_path(warehouse)
     failures = summarize_failures(result)
@@ -210,6 +234,13 @@ def cmd_app(args) -> int:
     return 0  # not reached
 
 
+# ---------------------------------------------------------------- bench
+def cmd_bench(args) -> int:
+    from benchmarks.runner import main as bench_main
+
+    return bench_main(args.args)
+
+
 # ---------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="smartcounty", description=(
@@ -228,12 +259,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", help=f"raw-drop folder (default ${settings.RAW_DIR_ENV} or data/raw)")
     p.add_argument("--warehouse", help=f"warehouse DuckDB file (default ${settings.WAREHOUSE_ENV} or data/warehouse.duckdb)")
     p.add_argument("--serving", help=f"serving copy (default ${settings.SERVING_ENV} or data/serving.duckdb)")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="reload every raw file and rebuild every model (default: only what changed since the last good build)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("figures", help="print report.figure_reconciliation: published vs computed")
     p.add_argument("--warehouse", help="warehouse DuckDB file (default data/warehouse.duckdb)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_figures)
+
+    p = sub.add_parser("bench", add_help=False,
+                       help="benchmark the pipeline against an engine floor and a pandas peer (see `bench --help`)")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("app", help="serve the Streamlit front end over the serving copy")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: local only)")
@@ -244,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # the benchmark has its own parser (and --help)
+        from benchmarks.runner import main as bench_main
+
+        return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

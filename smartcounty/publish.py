@@ -6,9 +6,12 @@ half-way leaves the previous copy untouched."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
+import sys
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +19,9 @@ from pathlib import Path
 import duckdb
 
 SERVED_SCHEMAS = ("marts", "report")
+# Test hook (tests/test_hardening_crash.py): seconds to wait between a complete temp file and
+# os.replace, so a test can kill the build exactly there.
+PUBLISH_DELAY_ENV = "SMARTCOUNTY_TEST_PUBLISH_DELAY"
 
 # Personal data stays in the warehouse's raw schema; no such column is ever published.
 PII_COLUMN = re.compile(r"联系人|联系电话|法定代表人|contact|phone|legal_rep|representative", re.IGNORECASE)
@@ -81,6 +87,7 @@ def publish_snapshot(
     tmp = serving.with_name(f"{serving.name}.tmp-{os.getpid()}")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    remove_orphaned_temp_files(serving)
     counts: dict[str, int] = {}
     con.execute(f"ATTACH {_sql_literal(str(tmp))} AS snap")
     try:
@@ -108,8 +115,36 @@ def publish_snapshot(
         os.fsync(fd)  # the bytes are on disk before the name points at them
     finally:
         os.close(fd)
+    delay = float(os.environ.get(PUBLISH_DELAY_ENV) or 0)
+    if delay > 0:
+        print(f"publish: {tmp.name} complete; waiting {delay:g} s before os.replace ({PUBLISH_DELAY_ENV})",
+              file=sys.stderr, flush=True)
+        time.sleep(delay)
     os.replace(tmp, serving)
     return counts
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_orphaned_temp_files(serving: Path) -> list[Path]:
+    """Delete ``<serving>.tmp-<pid>`` (and its .wal) left by a publish whose process died
+    before os.replace (killed, power loss); otherwise each crash leaves a full-size copy
+    behind for good. Temp files of live processes are left alone."""
+    removed = []
+    for leftover in Path(serving.parent).glob(glob.escape(serving.name) + ".tmp-*"):
+        pid = leftover.name.rsplit(".tmp-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
 
 
 def _write_meta(con, manifest_path, build_info: dict, validation: list[dict]) -> None:

@@ -1,4 +1,4 @@
-"""The real app in a real browser: `streamlit run` on the fixture serving copy, driven by
+"""The real app in a real browser: `streamlit run` on a pipeline-built serving copy, driven by
 headless Chromium over the DevTools protocol; screenshots land in artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -141,9 +141,10 @@ def _headline_texts(serving: Path) -> list[str]:
     return [f"{share * 100:.2f}%", f"{with_sc} / {total}"]
 
 
-def test_overview_and_scenarios_render_in_chromium(tmp_path: Path) -> None:
+def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) -> None:
     started = time.monotonic()
-    serving = build_fixture_serving(tmp_path / "serving.duckdb")
+    serving = tmp_path / "serving.duckdb"  # the copy `smartcounty build` published from a small drop
+    shutil.copyfile(small_build.serving, serving)
     headline = _headline_texts(serving)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

@@ -122,8 +122,8 @@ def test_overview_shows_headline_figures_and_reconciliation(env: Path) -> None:
     assert f"{int(coverage['counties_with_smart_city'])} / {int(coverage['counties_total'])}" in values
     assert pct(coverage["coverage_rate"], 1) in values
     assert str(scenarios) in values
-    assert str(int(enterprises["digital_economy_enterprises"])) in values
-    assert str(int(enterprises["smart_city_enterprises"])) in values
+    assert f"{int(enterprises['digital_economy_enterprises']):,}" in values
+    assert f"{int(enterprises['smart_city_enterprises']):,}" in values
     assert pct(penetration["overall_rate"], 1) in values
     assert f"{year}年" in " ".join(metrics(at))
 
@@ -174,7 +174,7 @@ def test_scenarios_page_word_cloud_ranking_and_year_switch(env: Path) -> None:
         categories = sql(env, "select * from report.scenario_categories where year = ? order by rank, category",
                          [year])
         category_metrics = [v for k, v in metrics(at).items() if k.startswith("#")]
-        assert category_metrics == [str(n) for n in categories["lot_count"]]
+        assert category_metrics == [f"{int(n):,}" for n in categories["lot_count"]]
         topics = sql(env, "select count(*) n from report.hot_topics where year = ?", [year]).n[0]
         assert at.image[0].proto.imgs[0].caption == f"{year}年智慧城市项目名称分词（共{topics}个词）"
 
@@ -200,9 +200,9 @@ def test_enterprises_page(env: Path) -> None:
     at = open_page("enterprises")
     counts = sql(env, "select * from report.enterprise_counts").iloc[0]
     values = metrics(at)
-    assert values["在册企业（县域）"] == str(int(counts["enterprises_on_register"]))
-    assert values["数字经济企业"] == str(int(counts["digital_economy_enterprises"]))
-    assert values["智慧城市相关企业"] == str(int(counts["smart_city_enterprises"]))
+    assert values["在册企业（县域）"] == f"{int(counts['enterprises_on_register']):,}"
+    assert values["数字经济企业"] == f"{int(counts['digital_economy_enterprises']):,}"
+    assert values["智慧城市相关企业"] == f"{int(counts['smart_city_enterprises']):,}"
     smart = sql(env, "select enterprise_name from marts.fct_enterprises where is_smart_city_enterprise")
     listing = next(d.value for d in at.dataframe if "企业名称" in d.value.columns)
     assert sorted(listing["企业名称"]) == sorted(smart["enterprise_name"])

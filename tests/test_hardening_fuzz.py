@@ -328,6 +328,8 @@ def test_connectivity_loader_survives_hostile_files(con, file, sibling):
     ("long_field_stray_quote.csv",
      (csv_text(SPECS["procurement"].headers, [procurement_row(项目名称="长" * 200_000)], newline="\r")
       + 'N2,P2,名称,采购公告,2023-01-01,,,,买"家\r').encode(), "load"),
+    ("nul_in_extra_header.csv",
+     csv_text([*SPECS["procurement"].headers, "\0备注"], [procurement_row() + ["x"]]).encode(), "either"),
     ("empty.csv", b"", "structural"),
     ("bom_only.csv", codecs.BOM_UTF8, "structural"),
     ("utf16.csv", csv_text(SPECS["procurement"].headers, [procurement_row()]).encode("utf-16"), "structural"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dagster_pipeline.project import dbt_project
 from dagster_pipeline.resources import WarehouseResource
+from smartcounty import incremental
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts",
                  "report": "report", "reference": "reference"}
@@ -41,10 +42,26 @@ translator = SmartcountyTranslator(settings=DagsterDbtTranslatorSettings(enable_
     pool="duckdb",
 )
 def smartcounty_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    invocation = dbt.cli(["build"], context=context)
+    invocation = dbt.cli(dbt_build_args(context, warehouse), context=context)
     yield from invocation.stream()
     # The publish step reads model SQL from this build's manifest (compiled code included).
     keep_manifest(Path(invocation.target_path) / "manifest.json", Path(warehouse.path).parent / "dbt_manifest.json")
+
+
+def dbt_build_args(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> list[str]:
+    """``dbt build``, with --full-refresh when the incremental procurement models must be
+    recomputed in full; an incremental build skips the unit tests (they test the SQL, which the
+    last good build already tested: a changed model changes the fingerprint and forces a full build)."""
+    mode = context.run.tags.get(incremental.MODE_TAG)
+    with warehouse.connect(read_only=True) as con:
+        full_refresh = incremental.needs_dbt_full_refresh(con, mode)
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    elif mode == "incremental":
+        args += ["--exclude-resource-type", "unit_test"]
+    context.log.info("dbt " + " ".join(args))
+    return args
 
 
 def keep_manifest(source: Path, target: Path) -> None:

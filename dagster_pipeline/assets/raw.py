@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_pipeline.resources import RawDropResource, WarehouseResource
-from smartcounty import rawload, settings
+from smartcounty import incremental, rawload, settings
 
 RAW_ASSET_KEYS = {source: dg.AssetKey(f"raw_{source}") for source in rawload.SOURCES}
 
@@ -40,6 +40,11 @@ def load_metadata(result: rawload.LoadResult, ignored: list[str]) -> dict:
         "quarantine_by_reason": dg.MetadataValue.json(dict(result.quarantine_by_reason)),
         "per_file": per_file,
         "ignored_files": dg.MetadataValue.json(ignored),
+        # what this load did: full / delta (only the files below parsed) / unchanged
+        "load_action": result.action,
+        "files_parsed": dg.MetadataValue.json(result.files_parsed),
+        "files_replaced_or_removed": dg.MetadataValue.json(result.files_removed),
+        "full_load_reason": result.reason,
     }
 
 
@@ -52,14 +57,18 @@ def load_metadata(result: rawload.LoadResult, ignored: list[str]) -> dict:
     pool="duckdb",
 )
 def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource, raw_drop: RawDropResource):
-    manifest = rawload.scan_drop(Path(raw_drop.path))
-    rawload.check_drop(manifest)  # every rejected file of every source, before any table is touched
+    # A full build reloads every file; otherwise only added or changed files are parsed.
+    mode = "refresh" if context.run.tags.get(incremental.MODE_TAG) == "full" else "incremental"
     with warehouse.connect() as con:
+        known = rawload.known_files(con) if mode == "incremental" else None
+        manifest = rawload.scan_drop(Path(raw_drop.path), known=known)
+        rawload.check_drop(manifest)  # every rejected file of every source, before any table is touched
         for source in rawload.SOURCES:
-            result = rawload.load_source(con, manifest, source, settings.SEEDS_DIR)
+            result = rawload.load_source(con, manifest, source, settings.SEEDS_DIR, mode=mode)
             context.log.info(
                 f"{source}: {result.rows_read} rows read, {result.rows_accepted} accepted, "
-                f"{result.rows_quarantined} quarantined from {len(result.per_file)} files"
+                f"{result.rows_quarantined} quarantined from {len(result.per_file)} files "
+                f"({result.action}: {len(result.files_parsed)} parsed, {len(result.files_removed)} replaced/removed)"
             )
             yield dg.MaterializeResult(
                 asset_key=RAW_ASSET_KEYS[source],

@@ -7,7 +7,7 @@ import dagster as dg
 
 from dagster_pipeline.assets.dbt import smartcounty_dbt
 from dagster_pipeline.resources import RawDropResource, ServingResource, WarehouseResource
-from smartcounty import publish, validation
+from smartcounty import incremental, publish, validation
 
 
 def dbt_version() -> str:
@@ -35,6 +35,15 @@ def serving_snapshot(
     raw_drop: RawDropResource,
 ) -> dg.MaterializeResult:
     wh = Path(warehouse.path)
+    tags = context.run.tags
+    reused: list[str] = []
+    if tags.get(incremental.REUSE_TAG):
+        # An incremental build reran only the checks of changed tables; the others' outcomes
+        # (passed, or the last build would not have published) come from the last good build.
+        from dagster_pipeline.checks import render_report
+
+        reused = incremental.carry_over_outcomes(wh, tags[incremental.REUSE_TAG], context.run_id)
+        render_report(wh, context.run_id)
     outcomes = validation.load_outcomes(wh, context.run_id)
     report = validation.report_path(wh)
     manifest = wh.parent / "dbt_manifest.json"
@@ -46,6 +55,10 @@ def serving_snapshot(
             build_info={"raw_dir": raw_drop.path, "validation_report": str(report), "dbt_version": dbt_version()},
             validation=outcomes,
         )
+        # Only a planned build (the CLI) or a run of every asset consumed every pending change.
+        if incremental.MODE_TAG in tags or context.run.asset_selection is None:
+            fingerprint = tags.get(incremental.FINGERPRINT_TAG) or incremental.project_fingerprint()
+            incremental.record_success(con, context.run_id, fingerprint)
     if report.exists():
         target = Path(serving.path).parent / "validation_report.html"
         if target != report:
@@ -57,5 +70,6 @@ def serving_snapshot(
             "tables": len(counts),
             "rows": dg.MetadataValue.json(counts),
             "validation_report": dg.MetadataValue.path(str(report)),
+            "reused_validation_outcomes": dg.MetadataValue.json(reused),
         }
     )

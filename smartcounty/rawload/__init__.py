@@ -6,9 +6,10 @@ Contract: docs/contracts/raw_inputs.md; tables: docs/DESIGN.md "Raw schema".
     manifest = scan_drop(raw_dir)      # select, order, decode and header-check every file
     check_drop(manifest)               # StructuralError listing every rejected file
     load_source(con, manifest, "registry", seeds_dir)   # one transaction per source
+    load_source(con, manifest, "registry", seeds_dir, mode="incremental")  # changed files only
 """
 
-from .load import LoadResult, load_source
+from .load import LoadResult, known_files, load_source
 from .scan import DropManifest, FileInfo, StructuralError, check_drop, scan_drop
 from .spec import SOURCES, SPECS
 
@@ -20,6 +21,7 @@ __all__ = [
     "LoadResult",
     "StructuralError",
     "check_drop",
+    "known_files",
     "load_source",
     "scan_drop",
 ]

@@ -47,6 +47,12 @@ class LoadResult:
     rows_quarantined: int
     quarantine_by_reason: dict[str, int]  # reason -> rows, in check order, only reasons seen
     readers: dict[str, str] = field(default_factory=dict)  # source_file -> 'fast' / 'exact'
+    # What the load did: 'full' (every file parsed, tables replaced), 'delta' (only added or
+    # changed files parsed, rows of changed/removed files replaced) or 'unchanged'.
+    action: str = "full"
+    files_parsed: list[str] = field(default_factory=list)
+    files_removed: list[str] = field(default_factory=list)  # removed or changed: their old rows went
+    reason: str = ""  # why an incremental load fell back to a full one
 
 
 # --- reference data (dbt seeds) -----------------------------------------------------------
@@ -110,7 +116,8 @@ def column_names(spec: SourceSpec, header: list[str]) -> list[str]:
         if cell in spec.headers:
             names.append(cell)
             continue
-        base = cell or f"column_{pos}"
+        # DuckDB cannot bind an identifier holding NUL (it binds the name cut at the NUL).
+        base = cell.replace("\0", "") or f"column_{pos}"
         name, n = base, 1
         while name.lower() in taken:
             n += 1
@@ -307,7 +314,154 @@ def files_table(
     return table, per_file
 
 
+# --- incremental bookkeeping (schema ``incremental``; never read by the front end) -----------
+
+# Written in the same transaction as the raw tables, so a crash can never leave raw rows
+# changed without the downstream build knowing (docs/DESIGN.md "Incremental builds").
+STATE_SCHEMA = "incremental"
+LOAD_STATE = f"{STATE_SCHEMA}.load_state"  # source, fingerprint of the parsing rules used
+PENDING_SOURCES = f"{STATE_SCHEMA}.pending_sources"  # source, full_reload: raw changed since the last good build
+CHANGED_PROJECTS = f"{STATE_SCHEMA}.changed_projects"  # project_code: lots to recompute in dbt
+
+MODES = ("full", "incremental", "refresh")
+_REFERENCE_SEEDS = ("registry_status_map", "guangxi_counties", "county_code_crosswalk")
+
+
+def ensure_state_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {STATE_SCHEMA}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {LOAD_STATE} (source VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {PENDING_SOURCES} (source VARCHAR PRIMARY KEY, full_reload BOOLEAN)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {CHANGED_PROJECTS} (project_code VARCHAR PRIMARY KEY)")
+
+
+def loader_fingerprint(seeds_dir: Path) -> str:
+    """Hash of what turns a file into rows: this package's code and the seeds it reads. A
+    different value means rows parsed earlier may differ from a parse today."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _REFERENCE_SEEDS:
+        digest.update(name.encode() + b"\0" + (Path(seeds_dir) / f"{name}.csv").read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def expected_text_columns(spec: SourceSpec, infos: list[FileInfo]) -> list[str]:
+    """The text columns a full load of these files gives (contract headers, then the extra
+    columns as ``combine`` unions them), from the scanned headers alone."""
+    fixed = {*spec.headers, KEY, *LINEAGE}
+    extras: dict[str, str] = {}
+    for info in infos:
+        for name in column_names(spec, info.header):
+            if name not in fixed:
+                extras.setdefault(name.lower(), name)
+    return [*spec.headers, *extras.values()]
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """source_file -> (sha256, encoding) of every file a previous load read, for
+    ``scan_drop(known=...)`` (an unchanged file need not be decoded again)."""
+    known: dict[str, tuple[str, str]] = {}
+    for spec in SPECS.values():
+        if _table_columns(con, spec.files_table) is None:
+            continue
+        rows = con.execute(
+            f"SELECT source_file, sha256, encoding FROM raw.{spec.files_table} WHERE status = 'loaded'").fetchall()
+        known.update({f: (sha, enc) for f, sha, enc in rows})
+    return known
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+        "AND table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows] or None
+
+
+def _previous_files(con, spec: SourceSpec) -> dict[str, tuple[str, int, int]]:
+    """Loaded files of the previous load: source_file -> (sha256, rows_accepted, rows_quarantined)."""
+    rows = con.execute(
+        f"SELECT source_file, sha256, rows_accepted, rows_quarantined FROM raw.{spec.files_table} "
+        "WHERE status = 'loaded'"
+    ).fetchall()
+    return {f: (sha, int(a), int(qr)) for f, sha, a, qr in rows}
+
+
+def incremental_blocker(con, spec: SourceSpec, manifest: DropManifest, fingerprint: str) -> str:
+    """Why the previous load of this source cannot be extended file by file ('' if it can)."""
+    ensure = [_table_columns(con, t) for t in (spec.table, spec.quarantine_table, spec.files_table)]
+    if any(cols is None for cols in ensure):
+        return "no previous load"
+    has_state = con.execute(
+        "SELECT 1 FROM information_schema.tables WHERE table_catalog = current_database() "
+        f"AND table_schema = '{STATE_SCHEMA}' AND table_name = 'load_state'").fetchall()
+    if not has_state:
+        return "no previous incremental load"
+    state = con.execute(f"SELECT fingerprint FROM {LOAD_STATE} WHERE source = ?", [spec.name]).fetchall()
+    if not state or state[0][0] != fingerprint:
+        return "parsing rules changed since the previous load"
+    text_cols = expected_text_columns(spec, manifest.files.get(spec.name, []))
+    if ensure[0] != [*text_cols, *spec.companions, *LINEAGE]:
+        return "the set of extra columns changed"
+    return ""
+
+
+def source_is_current(con: duckdb.DuckDBPyConnection, manifest: DropManifest, source: str, seeds_dir: Path) -> bool:
+    """True when an incremental load of this source would change nothing (read-only)."""
+    spec = SPECS[source]
+    if incremental_blocker(con, spec, manifest, loader_fingerprint(seeds_dir)):
+        return False
+    loaded = {f: sha for f, (sha, _, _) in _previous_files(con, spec).items()}
+    if loaded != {i.source_file: i.sha256 for i in manifest.files.get(source, [])}:
+        return False
+    ignored = {r[0] for r in con.execute(
+        f"SELECT source_file FROM raw.{spec.files_table} WHERE status = 'ignored'").fetchall()}
+    return ignored == set(manifest.ignored.get(source, []))
+
+
 # --- the load ------------------------------------------------------------------------------
+
+
+def _parse_files(spec: SourceSpec, infos: list[FileInfo], force_exact: bool) -> tuple[pa.Table, list[str], dict]:
+    tables, readers = [], {}
+    for info in infos:
+        table, readers[info.source_file] = file_table(spec, info, force_exact)
+        tables.append(table)
+    src_table, extras = combine(spec, tables)
+    del tables
+    return add_vector_columns(spec, src_table), extras, readers
+
+
+def _file_counts(con, typed: str) -> dict[str, tuple[int, int]]:
+    return {
+        f: (int(a), int(qr))
+        for f, a, qr in con.execute(
+            f"SELECT source_file, count(*) FILTER (WHERE {REASON} IS NULL), "
+            f"count(*) FILTER (WHERE {REASON} IS NOT NULL) FROM {typed} GROUP BY ALL"
+        ).fetchall()
+    }
+
+
+def _replace_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> None:
+    con.register(view, files)
+    con.execute(f"CREATE OR REPLACE TABLE raw.{spec.files_table} AS SELECT * FROM {view} ORDER BY source_file")
+
+
+def _mark_pending(con, source: str, full_reload: bool) -> None:
+    # A full reload stays a full reload until a build consumes it.
+    con.execute(
+        f"INSERT INTO {PENDING_SOURCES} VALUES (?, ?) ON CONFLICT (source) DO UPDATE "
+        "SET full_reload = full_reload OR excluded.full_reload",
+        [source, full_reload],
+    )
+
+
+def _record_fingerprint(con, source: str, fingerprint: str) -> None:
+    con.execute(
+        f"INSERT INTO {LOAD_STATE} VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint",
+        [source, fingerprint],
+    )
 
 
 def load_source(
@@ -316,25 +470,56 @@ def load_source(
     source: str,
     seeds_dir: Path,
     force_exact: bool = False,
+    mode: str = "full",
 ) -> LoadResult:
-    """Replace raw.<table>, raw.<source>_quarantine and raw.<source>_files in one transaction.
+    """Load one source of a scanned drop into raw.<table>, raw.<source>_quarantine and
+    raw.<source>_files, in one transaction.
+
+    ``mode``:
+    - ``"full"`` (default): parse every file and replace the three tables; nothing else is
+      written.
+    - ``"incremental"``: compare the drop with raw.<source>_files (source_file + sha256) and
+      parse only added or changed files; rows of changed and removed files are deleted. Falls
+      back to a full load (``LoadResult.reason`` says why) when there is no previous load, the
+      parsing rules (this package, the reference seeds) changed, or the extra columns differ.
+      Records in schema ``incremental`` what changed for the downstream build: the source in
+      ``pending_sources`` and, for procurement, the affected projects in ``changed_projects``.
+    - ``"refresh"``: a full load that is recorded as such for the downstream build.
 
     Raises StructuralError (and changes nothing) if any file of the source was rejected.
     ``force_exact`` reads every file with the reference csv reader (for tests).
     """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     spec = SPECS[source]
     problems = manifest.problems([source])
     if problems:
         raise StructuralError(problems)
-    ref = load_reference(seeds_dir)
+    if mode == "full":
+        return _load_all(con, manifest, spec, seeds_dir, force_exact, record=None)
+    fingerprint = loader_fingerprint(seeds_dir)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ensure_state_tables(con)
+        blocker = incremental_blocker(con, spec, manifest, fingerprint) if mode == "incremental" else "refresh"
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if blocker:
+        result = _load_all(con, manifest, spec, seeds_dir, force_exact, record=fingerprint)
+        result.reason = blocker
+        return result
+    return _load_delta(con, manifest, spec, seeds_dir, force_exact)
 
-    tables, readers = [], {}
-    for info in manifest.files.get(source, []):
-        table, readers[info.source_file] = file_table(spec, info, force_exact)
-        tables.append(table)
-    src_table, extras = combine(spec, tables)
-    del tables
-    src_table = add_vector_columns(spec, src_table)
+
+def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: str | None) -> LoadResult:
+    """Replace the three tables from every file; ``record`` (a loader fingerprint) also marks
+    the source as fully reloaded for the downstream build, in the same transaction."""
+    source = spec.name
+    ref = load_reference(seeds_dir)
+    infos = manifest.files.get(source, [])
+    src_table, extras, readers = _parse_files(spec, infos, force_exact)
 
     src, typed, files_view = (f"__rawload_{source}_{n}" for n in ("src", "typed", "files"))
     text_cols = _q_all([*spec.headers, *extras])
@@ -358,22 +543,17 @@ def load_source(
                 f"CAST(source_line AS BIGINT) AS source_line, {REASON}, {text_cols} "
                 f"FROM {typed} WHERE {REASON} IS NOT NULL {order}"
             )
-            counts = {
-                f: (int(a), int(qr))
-                for f, a, qr in con.execute(
-                    f"SELECT source_file, count(*) FILTER (WHERE {REASON} IS NULL), "
-                    f"count(*) FILTER (WHERE {REASON} IS NOT NULL) FROM {typed} GROUP BY ALL"
-                ).fetchall()
-            }
+            counts = _file_counts(con, typed)
             by_reason = dict(
                 con.execute(f"SELECT {REASON}, count(*) FROM {typed} WHERE {REASON} IS NOT NULL GROUP BY ALL").fetchall()
             )
             files, per_file = files_table(manifest, source, counts)
-            con.register(files_view, files)
-            con.execute(
-                f"CREATE OR REPLACE TABLE raw.{spec.files_table} AS SELECT * FROM {files_view} ORDER BY source_file"
-            )
+            _replace_files_table(con, spec, files, files_view)
             con.execute(f"DROP TABLE {typed}")
+            if record is not None:
+                ensure_state_tables(con)
+                _record_fingerprint(con, source, record)
+                _mark_pending(con, source, full_reload=True)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -394,4 +574,125 @@ def load_source(
         rows_quarantined=sum(f["rows_quarantined"] for f in per_file),
         quarantine_by_reason={r: int(by_reason[r]) for r in spec.reasons if r in by_reason},
         readers=readers,
+        action="full",
+        files_parsed=[i.source_file for i in infos],
     )
+
+
+def _same_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> bool:
+    con.register(view, files)
+    try:
+        diff = con.execute(
+            f"SELECT count(*) FROM ((SELECT * FROM {view} EXCEPT ALL SELECT * FROM raw.{spec.files_table}) "
+            f"UNION ALL (SELECT * FROM raw.{spec.files_table} EXCEPT ALL SELECT * FROM {view}))"
+        ).fetchall()[0][0]
+    finally:
+        con.unregister(view)
+    return diff == 0
+
+
+def _changed_projects_sql(typed: str, stale: str) -> str:
+    """Projects whose lots dbt must recompute: the 项目编号 of every accepted row, old or new,
+    sharing a 公告ID with an inserted or deleted row. Re-post collapse groups rows by 公告ID
+    across projects, so a changed row can move the lot of any project its 公告ID names."""
+    ids = (
+        f"SELECT \"公告ID\" FROM raw.procurement_notices WHERE source_file IN (SELECT source_file FROM {stale}) "
+        f"UNION SELECT \"公告ID\" FROM {typed} WHERE {REASON} IS NULL"
+    )
+    return f"SELECT DISTINCT \"项目编号\" FROM raw.procurement_notices WHERE \"公告ID\" IN ({ids})"
+
+
+def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact) -> LoadResult:
+    """Parse added/changed files only; replace the rows of changed and removed files."""
+    source = spec.name
+    infos = manifest.files.get(source, [])
+    previous = _previous_files(con, spec)
+    current = {i.source_file for i in infos}
+    to_parse = [i for i in infos if previous.get(i.source_file, (None,))[0] != i.sha256]
+    stale_files = sorted({f for f in previous if f not in current} | {i.source_file for i in to_parse if i.source_file in previous})
+
+    src, typed, files_view, stale = (f"__rawload_{source}_{n}" for n in ("src", "typed", "files", "stale"))
+    counts = {f: (a, qr) for f, (_, a, qr) in previous.items() if f in current}
+    progress_bar = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
+    con.execute("SET enable_progress_bar = false")
+    readers: dict[str, str] = {}
+    try:
+        if not to_parse and not stale_files:
+            files, per_file = files_table(manifest, source, counts)
+            if _same_files_table(con, spec, files, files_view):
+                action = "unchanged"
+            else:  # only the ignored entries changed: the files table is still a dbt input
+                action = "delta"
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    _replace_files_table(con, spec, files, files_view)
+                    _mark_pending(con, source, full_reload=False)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+        else:
+            action = "delta"
+            ref = load_reference(seeds_dir)
+            src_table, extras, readers = _parse_files(spec, to_parse, force_exact)
+            con.register(src, src_table)
+            con.register(stale, pa.table({"source_file": pa.array(stale_files, pa.string())}))
+            text_cols = _q_all([*spec.headers, *extras])
+            order = "ORDER BY source_file, source_line"
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {typed_sql(spec, ref, src)}")
+                if source == "procurement":  # old side of the change, before its rows go
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE __rawload_old_projects AS {_changed_projects_sql(typed, stale)}")
+                for table in (spec.table, spec.quarantine_table):
+                    con.execute(f"DELETE FROM raw.{table} WHERE source_file IN (SELECT source_file FROM {stale})")
+                con.execute(
+                    f"INSERT INTO raw.{spec.table} BY NAME SELECT {text_cols}, {_q_all(spec.companions)}, "
+                    f"source_file, CAST(source_line AS BIGINT) AS source_line FROM {typed} WHERE {REASON} IS NULL {order}"
+                )
+                con.execute(
+                    f"INSERT INTO raw.{spec.quarantine_table} BY NAME SELECT source_file, "
+                    f"CAST(source_line AS BIGINT) AS source_line, {REASON}, {text_cols} "
+                    f"FROM {typed} WHERE {REASON} IS NOT NULL {order}"
+                )
+                if source == "procurement":
+                    con.execute(
+                        f"INSERT INTO {CHANGED_PROJECTS} SELECT * FROM __rawload_old_projects "
+                        f"UNION {_changed_projects_sql(typed, stale)} ON CONFLICT DO NOTHING"
+                    )
+                    con.execute("DROP TABLE __rawload_old_projects")
+                counts.update(_file_counts(con, typed))
+                files, per_file = files_table(manifest, source, counts)
+                _replace_files_table(con, spec, files, files_view)
+                _mark_pending(con, source, full_reload=False)
+                con.execute(f"DROP TABLE {typed}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+    finally:
+        con.execute(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
+        for view in (src, files_view, stale):
+            try:
+                con.unregister(view)
+            except Exception:  # not registered in this branch
+                pass
+
+    # Totals describe the whole source after the load; reasons, like rows parsed, only this load's files.
+    return LoadResult(
+        source=source,
+        per_file=per_file,
+        rows_read=sum(f["rows_read"] for f in per_file),
+        rows_accepted=sum(f["rows_accepted"] for f in per_file),
+        rows_quarantined=sum(f["rows_quarantined"] for f in per_file),
+        quarantine_by_reason=_quarantine_by_reason(con, spec),
+        readers=readers,
+        action=action,
+        files_parsed=[i.source_file for i in to_parse],
+        files_removed=stale_files,
+    )
+
+
+def _quarantine_by_reason(con, spec: SourceSpec) -> dict[str, int]:
+    rows = dict(con.execute(f"SELECT {REASON}, count(*) FROM raw.{spec.quarantine_table} GROUP BY ALL").fetchall())
+    return {r: int(rows[r]) for r in spec.reasons if r in rows}

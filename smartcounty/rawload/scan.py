@@ -181,9 +181,38 @@ def read_file_bytes(path: Path) -> tuple[bytes, str]:
     return raw, hashlib.sha256(raw).hexdigest()
 
 
-def inspect_file(source: str, path: Path, source_file: str) -> FileInfo:
+_HEADER_PREFIX = 1 << 16
+
+
+def _known_header(raw: bytes, gz: bool, encoding: str) -> list[str] | None:
+    """The header of a file whose full decode succeeded before (same bytes), from a prefix;
+    None when the header record does not end inside the prefix."""
+    try:
+        data = gzip.GzipFile(fileobj=io.BytesIO(raw)).read(_HEADER_PREFIX) if gz else raw[:_HEADER_PREFIX]
+    except (OSError, EOFError, zlib.error):
+        return None
+    complete = len(data) < _HEADER_PREFIX
+    # A prefix may end inside a multi-byte character; only that last character is lost.
+    text = data.decode(UTF8_SIG if encoding in (UTF8, UTF8_SIG) else encoding, errors="ignore")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    first = next(rows, [])
+    if not complete and next(rows, None) is None:
+        return None
+    return [clean_header_name(c) for c in first]
+
+
+def inspect_file(source: str, path: Path, source_file: str,
+                 known: dict[str, tuple[str, str]] | None = None) -> FileInfo:
     raw, digest = read_file_bytes(path)
     info = FileInfo(source, path, source_file, None, len(raw), digest)
+    previous = (known or {}).get(source_file)
+    if previous is not None and previous[0] == digest and previous[1]:
+        # Same bytes as a file that was decoded in full and loaded before: trust its encoding.
+        header = _known_header(raw, is_gzip_name(path.name), previous[1])
+        if header is not None:
+            info.encoding, info.header = previous[1], header
+            info.problem = header_problem(source, header)
+            return info
     try:
         data = decompress(raw, is_gzip_name(path.name))
         info.encoding = detect_encoding(data)
@@ -200,7 +229,9 @@ def inspect_file(source: str, path: Path, source_file: str) -> FileInfo:
     return info
 
 
-def scan_drop(raw_dir: Path) -> DropManifest:
+def scan_drop(raw_dir: Path, known: dict[str, tuple[str, str]] | None = None) -> DropManifest:
+    """``known`` (source_file -> (sha256, encoding), e.g. ``rawload.known_files(con)``) skips
+    the full decode of files whose bytes were loaded before."""
     raw_dir = Path(raw_dir).resolve()
     if not raw_dir.exists():
         raise FileNotFoundError(f"raw drop directory not found: {raw_dir}")
@@ -210,7 +241,7 @@ def scan_drop(raw_dir: Path) -> DropManifest:
     ignored: dict[str, list[str]] = {}
     for source in SOURCES:
         selected, ignored[source] = list_source(raw_dir, source)
-        files[source] = [inspect_file(source, p, f"{source}/{p.name}") for p in selected]
+        files[source] = [inspect_file(source, p, f"{source}/{p.name}", known) for p in selected]
     return DropManifest(raw_dir, files, ignored)
 
 

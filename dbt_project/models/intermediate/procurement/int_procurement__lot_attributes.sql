@@ -3,6 +3,10 @@
 -- notices, latest first, else among its other notices, latest first ("latest" = notice order descending).
 -- The pick key ranks every result notice above every other notice, then by notice order; blanks are NULL
 -- after the load's cleaning, so "non-blank" = non-NULL.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_projects() }}") }}
+-- Incremental: only the lots of incremental.changed_projects are recomputed (macros/incremental.sql).
+-- depends_on: {{ source('incremental', 'changed_projects') }}
 {%- set attribute_columns = ['project_name', 'catalog_code', 'catalog_name', 'source_division_code', 'division_name', 'buyer'] %}
 with notices as (
     select
@@ -10,6 +14,7 @@ with notices as (
         -- notice_seq is far below 10^9, so the class bonus dominates and notice order breaks ties
         notice_seq + case when notice_class = 'result' then 1000000000 else 0 end as pick_key
     from {{ ref('int_procurement__lot_notices') }}
+    {{ where_changed_project('project_code') }}
 )
 
 select

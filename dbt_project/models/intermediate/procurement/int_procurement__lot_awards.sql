@@ -6,13 +6,19 @@
 -- the row that set the amount.
 -- Investment date: the earliest result dated after the last failed/terminated notice, else the earliest
 -- result.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_projects() }}") }}
+-- Incremental: only the lots of incremental.changed_projects are recomputed (macros/incremental.sql).
+-- depends_on: {{ source('incremental', 'changed_projects') }}
 with notices as (
     select * from {{ ref('int_procurement__lot_notices') }}
+    {{ where_changed_project('project_code') }}
 ),
 
 lot_events as (
     select
         lot_id,
+        min(project_code) as project_code,
         count(case when notice_class = 'result' then 1 end) as result_count,
         max(case when notice_class = 'result' then publish_date end) as last_result_date,
         max(case when notice_class in ('failed', 'terminated') then publish_date end) as last_cancel_date,
@@ -83,7 +89,8 @@ select
     end as award_source_line,
     replacing_correction.lot_id is not null as is_award_corrected,
     coalesce(investment.first_result_after_cancel_date, lot_events.first_result_date) as investment_date,
-    cast(extract(year from coalesce(investment.first_result_after_cancel_date, lot_events.first_result_date)) as integer) as investment_year
+    cast(extract(year from coalesce(investment.first_result_after_cancel_date, lot_events.first_result_date)) as integer) as investment_year,
+    lot_events.project_code
 from lot_events
 left join latest_result
     on latest_result.lot_id = lot_events.lot_id

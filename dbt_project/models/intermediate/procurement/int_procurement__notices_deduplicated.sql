@@ -5,11 +5,21 @@
 -- that order: step 2 compares the survivors of step 1, and every collapsed row points at its final
 -- survivor. One row per accepted notice row (collapsed ones flagged) so lineage and the data-quality
 -- count survive. Kept narrow: windows over wide rows are what costs time at 200k rows.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_projects() }}") }}
+-- Incremental: only the lots of incremental.changed_projects are recomputed (macros/incremental.sql).
+-- depends_on: {{ source('incremental', 'changed_projects') }}
 with notices as (
     select
         notice_row_id, notice_id, project_code, lot_no, notice_class, publish_date, award_yuan,
         source_file, source_line
     from {{ ref('stg_procurement__notices') }}
+    {%- if is_incremental() %}
+    -- whole 公告ID groups touching a changed project: collapse never reaches past them
+    where notice_id in (
+        select notice_id from {{ ref('stg_procurement__notices') }} {{ where_changed_project('project_code') }}
+    )
+    {%- endif %}
 ),
 
 posting_ranked as (
@@ -23,6 +33,7 @@ posting_survivors as (
     select
         notice_id,
         lot_no,
+        project_code,
         project_code || '|' || lot_no as survivor_lot_id,
         first_value(notice_row_id) over (
             partition by project_code, lot_no, notice_class, publish_date, award_yuan
@@ -37,8 +48,11 @@ select
     notices.notice_id,
     posting_survivors.survivor_lot_id as lot_id,
     posting_survivors.survivor_row_id,
-    posting_survivors.survivor_row_id <> notices.notice_row_id as is_collapsed_repost
+    posting_survivors.survivor_row_id <> notices.notice_row_id as is_collapsed_repost,
+    -- the project of the surviving row's lot: the key incremental builds replace rows by
+    posting_survivors.project_code
 from notices
 inner join posting_survivors
     on posting_survivors.notice_id = notices.notice_id
     and posting_survivors.lot_no = notices.lot_no
+{{ where_changed_project('posting_survivors.project_code') }}

@@ -1,5 +1,9 @@
 -- 采购标项事实 One row per lot = (项目编号, 标项号) with its attributes, status, award, investment year,
 -- classification and county attribution (docs/DESIGN.md "Marts"; the rules live in the int models).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_changed_projects() }}") }}
+-- Incremental: only the lots of incremental.changed_projects are recomputed (macros/incremental.sql).
+-- depends_on: {{ source('incremental', 'changed_projects') }}
 select
     attributes.lot_id,
     attributes.project_code,
@@ -34,3 +38,4 @@ inner join {{ ref('int_procurement__lot_classification') }} as classification
     on classification.lot_id = attributes.lot_id
 left join {{ ref('stg_reference__county_code_crosswalk') }} as crosswalk
     on crosswalk.old_code = attributes.source_division_code
+{{ where_changed_project('attributes.project_code') }}
