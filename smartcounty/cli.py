@@ -126,12 +126,14 @@ def cmd_build(args) -> int:
         result = run_build(full_refresh=args.full_refresh)
     elapsed = time.perf_counter() - started
     report = validation.report_path(warehouse)
+    # Only a report this build wrote (a build stopped before its checks wrote none).
+    report_is_fresh = report.exists() and report.stat().st_mtime >= time.time() - elapsed
     failures = summarize_failures(result)
     if not result.success or failures:
         print(f"build FAILED after {elapsed:.1f} s; the serving copy was not replaced.", file=sys.stderr)
         for line in failures:
             print(f"  - {line}", file=sys.stderr)
-        if report.exists():
+        if report_is_fresh:
             print(f"validation report: {report}", file=sys.stderr)
         return 1
     warnings = [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in result.get_asset_check_evaluations()

@@ -17,8 +17,10 @@ def describe(record: logging.LogRecord) -> str | None:
     event = meta.get("dagster_event")
     if event is None:
         # Messages our own assets log at INFO or above (not Dagster's debug chatter).
-        if record.levelno >= logging.INFO and meta.get("step_key"):
-            return f"    {meta.get('orig_message', record.getMessage())}"
+        message = meta.get("orig_message", record.getMessage())
+        # Steps skipped after a failure are already summed up by the failure itself.
+        if record.levelno >= logging.INFO and meta.get("step_key") and not message.startswith("Dependencies for step"):
+            return f"    {message}"
         return None
     kind = event.event_type_value
     step = event.step_key or ""

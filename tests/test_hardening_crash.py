@@ -1,16 +1,19 @@
 """Crashes: SIGKILL a `smartcounty build` in each phase and prove nothing breaks (issue 7).
 
-One module-scoped run: the prior good build (a copy of the session's ``small_build``), four
-builds killed — during the raw load, a check, dbt and the publish — and one final build.
-The phase is read from the build's stderr progress lines; the publish kill uses the hook
-``SMARTCOUNTY_TEST_PUBLISH_DELAY`` (smartcounty/publish.py), which waits between the
-complete temp file and ``os.replace``. After every kill: no process of the build survives,
-the serving copy is byte-identical and answers read-only queries, the warehouse opens and
-its raw tables are whole. The final build succeeds and its report equals a clean build's.
+One module-scoped run: the prior good build (a copy of the session's ``small_build``, with its
+build state, so later builds plan incrementally), four builds of a slightly changed drop
+killed — during the raw load, a check, dbt and the publish — and one final build of the
+original drop. The phase is read from the build's stderr progress lines; the publish kill
+uses the hook ``SMARTCOUNTY_TEST_PUBLISH_DELAY`` (smartcounty/publish.py), which waits
+between the complete temp file and ``os.replace``. After every kill: no process of the build
+survives, the serving copy is byte-identical and answers read-only queries, the warehouse
+opens and its raw tables are whole. The final build succeeds, its report equals the clean
+build's row for row, and the killed publish's orphaned temp file is gone.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import queue
@@ -159,7 +162,7 @@ def kill_build(point: KillPoint, env: dict, work: Path, serving: Path, warehouse
         kill.warehouse_state = warehouse_state(warehouse)
     except Exception as exc:
         kill.warehouse_error = f"{type(exc).__name__}: {exc}"
-    kill.temp_files = sorted(p.name for p in work.glob("serving.duckdb.tmp-*"))
+    kill.temp_files = sorted(p.name for p in work.glob(f"{serving.name}.tmp-*"))
     kill.seconds = time.monotonic() - started
     return kill
 
@@ -186,20 +189,40 @@ class CrashRun:
     clean_serving: Path
 
 
+def changed_drop(raw: Path, target: Path) -> Path:
+    """``raw`` with the last record of each source's last file repeated at its end: every
+    source differs (each killed build reloads, rebuilds and republishes), the checks still
+    pass (a repeated row is a re-post / duplicate the models resolve)."""
+    shutil.copytree(raw, target)
+    for source in SOURCES:
+        path = sorted((target / source).iterdir())[-1]
+        gz = path.name.endswith(".gz")
+        data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+        data = data.rstrip(b"\r\n") + b"\n"
+        data += data[data.rstrip(b"\n").rfind(b"\n") + 1 :]
+        path.write_bytes(gzip.compress(data, mtime=0) if gz else data)
+    return target
+
+
 @pytest.fixture(scope="module")
 def crash_run(small_build, tmp_path_factory) -> CrashRun:
-    work = tmp_path_factory.mktemp("crash")
-    warehouse, serving = work / "warehouse.duckdb", work / "serving.duckdb"
-    shutil.copyfile(small_build.warehouse, warehouse)  # the prior good build
-    shutil.copyfile(small_build.serving, serving)
+    base = tmp_path_factory.mktemp("crash")
+    # The prior good build: the session's build of the small drop, with its validation
+    # outcomes and build state (so the next builds plan incrementally, as in real use).
+    work = base / "wh"
+    shutil.copytree(small_build.warehouse.parent, work)
+    warehouse, serving = work / small_build.warehouse.name, work / small_build.serving.name
     prior_sha, prior_answer = sha(serving), serving_answer(serving)
-    env = cli_env(raw=small_build.raw, warehouse=warehouse, serving=serving)
+    # Killed builds move the warehouse towards another drop; the final build goes back to the
+    # small drop, so its report must equal the clean build of that drop (small_build).
+    other = changed_drop(small_build.raw, base / "raw_changed")
+    kill_env = cli_env(raw=other, warehouse=warehouse, serving=serving)
     kills = {}
     for point in KILL_POINTS:
-        kill_env = {**env, "SMARTCOUNTY_TEST_PUBLISH_DELAY": "120"} if point.phase == "publish" else env
-        kills[point.phase] = kill_build(point, kill_env, work, serving, warehouse)
+        env = {**kill_env, "SMARTCOUNTY_TEST_PUBLISH_DELAY": "120"} if point.phase == "publish" else kill_env
+        kills[point.phase] = kill_build(point, env, work, serving, warehouse)
     started = time.monotonic()
-    final = run_cli("build", env=env, timeout=400)
+    final = run_cli("build", env=cli_env(raw=small_build.raw, warehouse=warehouse, serving=serving), timeout=400)
     final_seconds = time.monotonic() - started
     print("\ncrash points:", {k.phase: f"{k.seconds:.1f} s, last line {k.last_lines[-1]!r}" for k in kills.values()},
           f"final build {final_seconds:.1f} s")
@@ -230,13 +253,35 @@ def test_a_killed_build_leaves_everything_usable(crash_run, phase):
 def test_the_next_build_succeeds_and_equals_a_clean_build(crash_run):
     done = crash_run.final
     assert done.returncode == 0, done.stderr[-3000:]
-    final_warehouse = crash_run.work / "warehouse.duckdb"
+    final_warehouse = crash_run.work / crash_run.clean_warehouse.name
     clean, final = report_rows(crash_run.clean_warehouse), report_rows(final_warehouse)
     assert sorted(final) == sorted(clean) and len(clean) >= 10
     for name in clean:
         assert final[name] == clean[name], f"report.{name} differs from a clean build"
-    served = report_rows(crash_run.work / "serving.duckdb")
-    assert served == report_rows(crash_run.clean_serving)
+    serving = crash_run.work / crash_run.clean_serving.name
+    assert report_rows(serving) == report_rows(crash_run.clean_serving)
     # a new build was published, and the orphaned temp file of the killed publish is gone
-    assert serving_answer(crash_run.work / "serving.duckdb")[0] > crash_run.prior_answer[0]
-    assert list(crash_run.work.glob("serving.duckdb.tmp-*")) == []
+    assert serving_answer(serving)[0] > crash_run.prior_answer[0]
+    assert list(crash_run.work.glob(f"{serving.name}.tmp-*")) == []
+
+
+def test_orphaned_temp_files_of_dead_publishers_are_removed(tmp_path):
+    from smartcounty.publish import remove_orphaned_temp_files
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "30"])
+    try:
+        serving = tmp_path / "serving.duckdb"
+        files = {name: tmp_path / name for name in (
+            f"serving.duckdb.tmp-{dead.pid}", f"serving.duckdb.tmp-{dead.pid}.wal",
+            f"serving.duckdb.tmp-{alive.pid}", "serving.duckdb.tmp-notapid", "other.duckdb.tmp-1")}
+        for path in files.values():
+            path.write_bytes(b"x")
+        removed = remove_orphaned_temp_files(serving)
+    finally:
+        alive.kill()
+        alive.wait()
+    assert sorted(p.name for p in removed) == [f"serving.duckdb.tmp-{dead.pid}", f"serving.duckdb.tmp-{dead.pid}.wal"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"serving.duckdb.tmp-{alive.pid}", "serving.duckdb.tmp-notapid", "other.duckdb.tmp-1"])

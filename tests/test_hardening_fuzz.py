@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import build_drop, cli_env, run_cli
+from conftest import cli_env, run_cli
 from rawload_helpers import SEEDS_DIR, connectivity_row, csv_text, procurement_row, registry_row, write
 from smartcounty.rawload import SOURCES, SPECS, StructuralError, check_drop, load_source, scan_drop
 
@@ -54,6 +54,8 @@ HOSTILE_CELLS = [
 # Extra columns, some colliding (case-insensitively) with lineage, companions and helpers.
 EXTRA_NAMES = ["备注", "REMARK", "remark", "source_file", "SOURCE_LINE", "reason", "notice_class", "USCC", "year",
                "__match_key", "__budget_literal", "__uscc_ok", "column_3", ""]
+# Invalid UTF-8 (lone continuation / lead bytes, a cut character), NUL, a UTF-16 BOM.
+SPLICED_BYTES = [b"\xff", b"\x80", b"\xc3", b"\xe4\xb8", b"\0", b"\xfe\xff"]
 cell_text = st.one_of(
     st.text(max_size=12),
     st.sampled_from(HOSTILE_CELLS),
@@ -103,7 +105,7 @@ def serialize(rows: list[list[str]], style: str, newline: str) -> str:
     return buf.getvalue()
 
 
-def encode(draw, lines: list[str], encoding: str) -> bytes:
+def encode(lines: list[str], encoding: str) -> bytes:
     if encoding == "mixed":  # one file, records in UTF-8 and GB18030 alternately
         return b"".join(line.encode("utf-8" if i % 2 == 0 else "gb18030") for i, line in enumerate(lines))
     data = "".join(lines).encode("gb18030" if encoding == "gb18030" else "utf-8")
@@ -130,10 +132,10 @@ def hostile_file(draw, source: str) -> tuple[str, bytes]:
             lines.insert(draw(st.integers(1, len(lines))), newline)
         if draw(st.booleans()) and lines:  # no line break at the end of the file
             lines[-1] = lines[-1].rstrip("\r\n")
-        data = encode(draw, lines, draw(st.sampled_from(["utf-8"] * 4 + ["utf-8-sig", "gb18030", "gb18030", "mixed"])))
+        data = encode(lines, draw(st.sampled_from(["utf-8"] * 4 + ["utf-8-sig", "gb18030", "gb18030", "mixed"])))
         for _ in range(draw(st.integers(0, 11)) // 10):  # invalid bytes / NUL spliced in at random offsets
             at = draw(st.integers(0, len(data)))
-            data = data[:at] + draw(st.sampled_from([b"\xff", b"\x80", b"\xc3", b"\xe4\xb8", b"\0", b"\xfe\xff"])) + data[at:]
+            data = data[:at] + draw(st.sampled_from(SPLICED_BYTES)) + data[at:]
         if draw(st.integers(0, 11)) == 0:  # truncated mid-file (maybe mid-character)
             data = data[: draw(st.integers(0, len(data)))]
     return name, gzip.compress(data, mtime=0) if gz else data

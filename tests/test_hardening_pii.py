@@ -39,8 +39,8 @@ def person_names(warehouse: Path) -> set[str]:
         for table, column in PERSON_COLUMNS.items():
             quarantine = table.split("_")[0] + "_quarantine"
             for t in (table, quarantine):
-                names |= {n for (n,) in con.execute(f'select distinct "{column}" from raw.{t} where "{column}" is not null')
-                          .fetchall()}
+                sql = f'select distinct "{column}" from raw.{t} where "{column}" is not null'
+                names |= {n for (n,) in con.execute(sql).fetchall()}
         return names
     finally:
         con.close()

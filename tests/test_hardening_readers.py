@@ -47,7 +47,7 @@ while not os.path.exists(stop) and time.monotonic() < ends:
         answers[key] = answers.get(key, 0) + 1
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
-    time.sleep(0.2)  # leave the two cores to the builds
+    time.sleep(0.3)  # leave the two cores to the builds
 with open(out, "w", encoding="utf-8") as fh:
     json.dump({"answers": answers, "errors": errors, "queries": queries}, fh)
 """

@@ -53,6 +53,9 @@ def smartcounty_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     # The publish step reads model SQL from this build's manifest (compiled code included).
     keep_manifest(Path(invocation.target_path) / "manifest.json", wh_dir / "dbt_manifest.json")
     reuse_file(Path(invocation.target_path) / "partial_parse.msgpack", wh_dir / "dbt_partial_parse.msgpack")
+    # A successful run's target folder (~20 MB of compiled SQL) is not needed again; a failed
+    # run keeps its folder (dbt.log, compiled SQL) for the post-mortem.
+    shutil.rmtree(target, ignore_errors=True)
 
 
 def dbt_build_args(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> list[str]:
