@@ -26,7 +26,7 @@ def _missing(value: object) -> bool:
 
 
 def pct(fraction: object, digits: int = 2) -> str:
-    """0.2222 → '22.22%'."""
+    """0.1234 → '12.34%'."""
     if _missing(fraction):
         return "—"
     return f"{float(fraction) * 100:.{digits}f}%"

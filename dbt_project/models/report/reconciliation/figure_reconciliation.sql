@@ -195,7 +195,7 @@ formatted as (
         case
             when unit = 'ranking' then ranking_text
             when value_in_unit is null then null
-            -- Trailing zeros carry no information: 2100.000000 → 2100, 19.671200 → 19.6712.
+            -- Trailing zeros carry no information: 1500.000000 → 1500, 12.345600 → 12.3456.
             else trim(trailing '.' from trim(trailing '0' from cast(cast(value_in_unit as decimal(38, 6)) as varchar)))
         end as computed_value
     from computed
