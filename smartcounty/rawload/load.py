@@ -560,23 +560,31 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
             raise
     finally:
         con.execute(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
-        for view in (src, files_view):
-            try:
-                con.unregister(view)
-            except Exception:  # pragma: no cover - not registered yet
-                pass
+        _unregister(con, src, files_view)
 
     return LoadResult(
         source=source,
         per_file=per_file,
-        rows_read=sum(f["rows_read"] for f in per_file),
-        rows_accepted=sum(f["rows_accepted"] for f in per_file),
-        rows_quarantined=sum(f["rows_quarantined"] for f in per_file),
+        **_totals(per_file),
         quarantine_by_reason={r: int(by_reason[r]) for r in spec.reasons if r in by_reason},
         readers=readers,
         action="full",
         files_parsed=[i.source_file for i in infos],
     )
+
+
+def _totals(per_file: list[dict]) -> dict[str, int]:
+    """Source totals are the sums of the per-file accounting (read = accepted + quarantined)."""
+    return {key: sum(f[key] for f in per_file) for key in ("rows_read", "rows_accepted", "rows_quarantined")}
+
+
+def _unregister(con, *views: str) -> None:
+    """Release registered Arrow views; a view the failing branch never registered is fine."""
+    for view in views:
+        try:
+            con.unregister(view)
+        except Exception:
+            pass
 
 
 def _same_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> bool:
@@ -672,19 +680,13 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact) -> Load
                 raise
     finally:
         con.execute(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
-        for view in (src, files_view, stale):
-            try:
-                con.unregister(view)
-            except Exception:  # not registered in this branch
-                pass
+        _unregister(con, src, files_view, stale)
 
     # Totals describe the whole source after the load; reasons, like rows parsed, only this load's files.
     return LoadResult(
         source=source,
         per_file=per_file,
-        rows_read=sum(f["rows_read"] for f in per_file),
-        rows_accepted=sum(f["rows_accepted"] for f in per_file),
-        rows_quarantined=sum(f["rows_quarantined"] for f in per_file),
+        **_totals(per_file),
         quarantine_by_reason=_quarantine_by_reason(con, spec),
         readers=readers,
         action=action,
