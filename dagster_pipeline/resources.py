@@ -10,6 +10,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from smartcounty import settings
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse. Unlike DuckDBResource it closes the connection (and so the
@@ -24,6 +26,8 @@ class WarehouseResource(dg.ConfigurableResource):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.path, read_only=read_only)
         try:
+            if not read_only:  # a SET, not connect(config=): same-file connections must share one config
+                con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit()}'")
             yield con
         finally:
             con.close()

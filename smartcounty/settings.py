@@ -19,6 +19,11 @@ RAW_DIR_ENV = "SMARTCOUNTY_RAW_DIR"
 SERVING_ENV = "SMARTCOUNTY_SERVING"
 # Optional JSON file overriding the validation parameters and bands (expectations/params.py).
 CHECK_PARAMS_ENV = "SMARTCOUNTY_CHECK_PARAMS"
+# DuckDB's buffer-manager limit for every read-write connection (the raw load and dbt): DuckDB
+# spills to disk beyond it, so a build's memory stays flat as the drop grows (its default, 80 %
+# of RAM, lets one build take the machine).
+MEMORY_LIMIT_ENV = "SMARTCOUNTY_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 _DEFAULTS = {
     WAREHOUSE_ENV: PROJECT_ROOT / "data" / "warehouse.duckdb",
@@ -44,6 +49,16 @@ def serving_path() -> Path:
     return _path(SERVING_ENV)
 
 
+def duckdb_memory_limit() -> str:
+    """The DuckDB memory limit (e.g. ``1GB``, ``800MB``); validated so a typo fails early."""
+    import re
+
+    value = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"(?i)\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value):
+        raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 1GB or 800MB")
+    return value
+
+
 def export_env(
     warehouse: str | os.PathLike | None = None,
     raw: str | os.PathLike | None = None,
@@ -54,6 +69,7 @@ def export_env(
         if value is not None:
             os.environ[env] = str(Path(value).expanduser().resolve())
         os.environ[env] = str(_path(env))
+    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()  # dbt's profiles.yml reads it too
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 

@@ -205,5 +205,5 @@ def test_full_refresh_flag_rebuilds_everything(small_raw, tmp_path):
     done = run_cli("build", "--full-refresh", env=env, check=True)
     assert "full build (--full-refresh)" in done.stderr
     assert done.stderr.count("(full: ") == 3
-    assert "dbt build --full-refresh" in done.stderr
+    assert "dbt build --full-refresh --exclude-resource-type unit_test" in done.stderr
     assert relations(first.warehouse)  # still complete after the refresh

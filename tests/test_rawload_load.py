@@ -382,3 +382,40 @@ def test_companion_types(tmp_path, con):
     assert c["year"] == "INTEGER" and c["households"] == "BIGINT" and c["village_5g_pct"] == "DOUBLE"
     f = types("procurement_files")
     assert list(f) == ["source_file", "status", "encoding", "bytes", "sha256", "rows_read", "rows_accepted", "rows_quarantined"]
+
+
+def chunked_drop(raw):
+    rows = [procurement_row(公告ID=f"N{i}") for i in range(9)] + [procurement_row(公告ID="")]
+    write(raw, "procurement/2023-01.csv", csv_text(PROCUREMENT.headers, rows))
+    write(raw, "procurement/2023-02.csv", csv_text(PROCUREMENT.headers, rows[:4]))
+    write(raw, "registry/r.csv.gz", csv_text(REGISTRY.headers, [registry_row()] * 7 + [registry_row(成立日期="x")]))
+    write(raw, "connectivity/c.csv", csv_text(CONNECTIVITY.headers, [connectivity_row()] * 5))
+
+
+def test_files_worked_in_chunks_load_the_same_rows_and_counts(tmp_path, monkeypatch):
+    """A file larger than a chunk is typed and appended in slices: same rows, same order, and
+    the per-file accounting adds up the slices (a file's counts are not its last slice's)."""
+    raw = tmp_path / "raw"
+    chunked_drop(raw)
+    loads = []
+    for chunk_rows in (None, 3):
+        if chunk_rows:
+            monkeypatch.setattr(load_module, "CHUNK_ROWS", chunk_rows)
+        with duckdb.connect() as c:
+            results = {s: load(c, raw, s) for s in SOURCES}
+            loads.append((snapshot(c), {s: (r.per_file, r.quarantine_by_reason) for s, r in results.items()}))
+    assert loads[0] == loads[1]
+    per_file = loads[1][1]["procurement"][0]
+    assert [(f["rows_read"], f["rows_accepted"], f["rows_quarantined"]) for f in per_file] == [(10, 9, 1), (4, 4, 0)]
+    assert not [t for t in loads[1][0] if t.startswith("__next_")]
+
+
+def test_leftover_staging_tables_of_a_killed_load_are_replaced(tmp_path, con):
+    raw = tmp_path / "raw"
+    full_drop(raw)
+    load(con, raw, "procurement")
+    before = snapshot(con)
+    # What a load killed between its appends and its swap leaves behind.
+    con.execute("CREATE TABLE raw.__next_procurement_notices AS SELECT 1 AS junk")
+    load(con, raw, "procurement")
+    assert snapshot(con) == before

@@ -7,8 +7,11 @@ as described in docs/DESIGN.md "Raw schema".
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,21 +140,30 @@ def _read_data(info: FileInfo) -> bytes:
         raise StructuralError([(info.source_file, str(exc))]) from None
 
 
-def file_table(spec: SourceSpec, info: FileInfo, force_exact: bool = False) -> tuple[pa.Table, str]:
-    """Cleaned text columns (contract headers first, then extras), KEY, lineage."""
+# Rows cleaned and typed per step: bounds the memory of a step whatever the file's size
+# (a file's raw cells stay in memory while it is worked through).
+CHUNK_ROWS = 262_144
+
+
+def read_cells(info: FileInfo, force_exact: bool = False) -> tuple[pa.Table, str, bool]:
+    """(raw cells c0.. + source_line, reader, may contain zero-width characters) of one file."""
     data = _read_data(info)
     disk = None if is_gzip_name(info.path.name) else info.path
     try:
         cells, reader = read_records(data, info.encoding, info.header, disk_path=disk, force_exact=force_exact)
     except csv.Error as exc:  # a record the reference reader cannot split: reject the file, by name
         raise StructuralError([(info.source_file, f"unreadable CSV: {exc}")]) from None
+    return cells, reader, may_contain_zero_width(data, info.encoding)
+
+
+def clean_cells(spec: SourceSpec, info: FileInfo, cells: pa.Table, zero_width: bool) -> pa.Table:
+    """Cleaned text columns (contract headers first, then extras), KEY, lineage."""
     names = column_names(spec, info.header)
     n = cells.num_rows
-    zero_width = may_contain_zero_width(data, info.encoding)
-    del data
-    columns: dict[str, pa.Array] = {}
-    for i, name in enumerate(names):
-        columns[name] = clean_array(cells.column(i), name in spec.nfkc, zero_width)
+    # pyarrow's kernels release the GIL: the columns are cleaned on every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        cleaned = pool.map(lambda i: clean_array(cells.column(i), names[i] in spec.nfkc, zero_width), range(len(names)))
+        columns: dict[str, pa.Array] = dict(zip(names, cleaned))
     for header in spec.headers:
         columns.setdefault(header, pa.nulls(n, pa.string()))
     ordered = {h: columns.pop(h) for h in spec.headers}
@@ -162,29 +174,23 @@ def file_table(spec: SourceSpec, info: FileInfo, force_exact: bool = False) -> t
     )
     ordered["source_file"] = pa.repeat(pa.scalar(info.source_file, pa.string()), n)
     ordered["source_line"] = cells.column("source_line")
-    return pa.table(ordered), reader
+    return pa.table(ordered)
 
 
-def combine(spec: SourceSpec, tables: list[pa.Table]) -> tuple[pa.Table, list[str]]:
-    """One table for the source: extra columns unioned (first appearance order, NULL where a
-    file lacks them; names equal case-insensitively are one column, as for DuckDB).
-    Returns (table, extra column names)."""
-    fixed = {*spec.headers, KEY, *LINEAGE}
-    extras: dict[str, str] = {}  # lower-case name -> name as first seen
-    for t in tables:
-        for c in t.column_names:
-            if c not in fixed:
-                extras.setdefault(c.lower(), c)
-    order = [*spec.headers, *extras.values(), KEY, *LINEAGE]
-    if not tables:
-        schema = pa.schema([(c, pa.int64() if c == "source_line" else pa.string()) for c in order])
-        return schema.empty_table(), list(extras.values())
-    aligned = []
-    for t in tables:
-        present = {c if c in fixed else extras[c.lower()]: c for c in t.column_names}
-        cols = [t.column(present[c]) if c in present else pa.nulls(t.num_rows, pa.string()) for c in order]
-        aligned.append(pa.table(cols, names=order))
-    return pa.concat_tables(aligned), list(extras.values())
+def file_chunks(spec: SourceSpec, info: FileInfo, force_exact: bool = False, chunk_rows: int | None = None):
+    """The file's cleaned rows in slices of ``chunk_rows`` (default ``CHUNK_ROWS``); the first
+    item is the reader used."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    cells, reader, zero_width = read_cells(info, force_exact)
+    yield reader
+    for start in range(0, cells.num_rows, chunk_rows):
+        yield clean_cells(spec, info, cells.slice(start, chunk_rows), zero_width)
+
+
+def file_table(spec: SourceSpec, info: FileInfo, force_exact: bool = False) -> tuple[pa.Table, str]:
+    """The whole file cleaned (for tests and small files)."""
+    cells, reader, zero_width = read_cells(info, force_exact)
+    return clean_cells(spec, info, cells, zero_width), reader
 
 
 def add_vector_columns(spec: SourceSpec, table: pa.Table) -> pa.Table:
@@ -423,14 +429,62 @@ def source_is_current(con: duckdb.DuckDBPyConnection, manifest: DropManifest, so
 # --- the load ------------------------------------------------------------------------------
 
 
-def _parse_files(spec: SourceSpec, infos: list[FileInfo], force_exact: bool) -> tuple[pa.Table, list[str], dict]:
-    tables, readers = [], {}
+def source_columns(spec: SourceSpec, infos: list[FileInfo]) -> tuple[list[str], list[str]]:
+    """(column order of the staged source, extra column names), from the scanned headers alone:
+    contract headers, then extras in first-appearance order (names equal case-insensitively
+    are one column, as for DuckDB), then the match key and lineage."""
+    fixed = {*spec.headers, KEY, *LINEAGE}
+    extras: dict[str, str] = {}  # lower-case name -> name as first seen
     for info in infos:
-        table, readers[info.source_file] = file_table(spec, info, force_exact)
-        tables.append(table)
-    src_table, extras = combine(spec, tables)
-    del tables
-    return add_vector_columns(spec, src_table), extras, readers
+        for name in column_names(spec, info.header):
+            if name not in fixed:
+                extras.setdefault(name.lower(), name)
+    return [*spec.headers, *extras.values(), KEY, *LINEAGE], list(extras.values())
+
+
+def align(spec: SourceSpec, table: pa.Table, order: list[str]) -> pa.Table:
+    """``table`` (one file) with the source's columns in ``order``; NULL where it lacks one."""
+    fixed = {*spec.headers, KEY, *LINEAGE}
+    wanted = {c.lower(): c for c in order if c not in fixed}
+    present = {c if c in fixed else wanted[c.lower()]: c for c in table.column_names}
+    cols = [table.column(present[c]) if c in present else pa.nulls(table.num_rows, pa.string()) for c in order]
+    return pa.table(cols, names=order)
+
+
+def file_parts(spec: SourceSpec, infos: list[FileInfo], order: list[str], force_exact: bool, readers: dict):
+    """The source's rows as Arrow tables in column ``order`` with the vector columns, file by
+    file and chunk by chunk (memory follows one file's cells, not the source). Without any
+    row, one empty table, so the source's tables still get their columns. Records each
+    file's reader in ``readers``."""
+    produced = False
+    for info in infos:
+        chunks = file_chunks(spec, info, force_exact)
+        readers[info.source_file] = next(chunks)
+        for parsed in chunks:
+            table = add_vector_columns(spec, align(spec, parsed, order))
+            del parsed
+            produced = True
+            yield table
+    if not produced:
+        schema = pa.schema([(c, pa.int64() if c == "source_line" else pa.string()) for c in order])
+        yield add_vector_columns(spec, schema.empty_table())
+
+
+def stage_files(con, spec: SourceSpec, infos: list[FileInfo], force_exact: bool, name: str) -> tuple[list[str], dict]:
+    """Parse ``infos`` one file at a time into the temp table ``name``; returns (extras, readers)."""
+    order, extras = source_columns(spec, infos)
+    readers: dict[str, str] = {}
+    part = f"{name}_part"
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    for i, table in enumerate(file_parts(spec, infos, order, force_exact, readers)):
+        con.register(part, table)
+        try:
+            verb = f"CREATE TEMP TABLE {name} AS" if i == 0 else f"INSERT INTO {name}"
+            con.execute(f"{verb} SELECT * FROM {part}")
+        finally:
+            con.unregister(part)
+        del table
+    return extras, readers
 
 
 def _file_counts(con, typed: str) -> dict[str, tuple[int, int]]:
@@ -513,43 +567,72 @@ def load_source(
     return _load_delta(con, manifest, spec, seeds_dir, force_exact)
 
 
+def _next_name(table: str) -> str:
+    return f"__next_{table}"
+
+
+def _drop_next(con, spec: SourceSpec) -> None:
+    for table in (spec.table, spec.quarantine_table):
+        con.execute(f"DROP TABLE IF EXISTS raw.{_next_name(table)}")
+
+
 def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: str | None) -> LoadResult:
     """Replace the three tables from every file; ``record`` (a loader fingerprint) also marks
-    the source as fully reloaded for the downstream build, in the same transaction."""
+    the source as fully reloaded for the downstream build, in the same transaction.
+
+    Files are typed and appended one at a time, in file order (rows keep their line order),
+    to ``raw.__next_<table>``; one transaction then swaps them in with the files table. Each
+    append commits, so DuckDB can write it out and free it: time and memory grow with the
+    largest file, not with the source, and a failure before the swap leaves the raw tables as
+    they were (leftover ``__next_`` tables are dropped by the next load)."""
     source = spec.name
     ref = load_reference(seeds_dir)
     infos = manifest.files.get(source, [])
-    src_table, extras, readers = _parse_files(spec, infos, force_exact)
-
-    src, typed, files_view = (f"__rawload_{source}_{n}" for n in ("src", "typed", "files"))
+    order, extras = source_columns(spec, infos)
     text_cols = _q_all([*spec.headers, *extras])
-    order = "ORDER BY source_file, source_line"
+    part, typed, files_view = (f"__rawload_{source}_{n}" for n in ("part", "typed", "files"))
+    accepted, quarantine = (f"raw.{_next_name(t)}" for t in (spec.table, spec.quarantine_table))
+    accepted_sql = (f"SELECT {text_cols}, {_q_all(spec.companions)}, source_file, "
+                    f"CAST(source_line AS BIGINT) AS source_line FROM {typed} WHERE {REASON} IS NULL")
+    quarantined_sql = (f"SELECT source_file, CAST(source_line AS BIGINT) AS source_line, {REASON}, {text_cols} "
+                       f"FROM {typed} WHERE {REASON} IS NOT NULL")
+    readers: dict[str, str] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    by_reason: dict[str, int] = {}
     # DuckDB draws a progress bar on stdout for long statements; keep the caller's setting.
     progress_bar = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
     con.execute("SET enable_progress_bar = false")
-    con.register(src, src_table)
     try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        _drop_next(con, spec)
+        for i, table in enumerate(file_parts(spec, infos, order, force_exact, readers)):
+            con.register(part, table)
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {typed_sql(spec, ref, part)}")
+            finally:
+                con.unregister(part)
+            del table
+            if i == 0:
+                con.execute(f"CREATE TABLE {accepted} AS {accepted_sql}")
+                con.execute(f"CREATE TABLE {quarantine} AS {quarantined_sql}")
+            else:
+                con.execute(f"INSERT INTO {accepted} {accepted_sql}")
+                con.execute(f"INSERT INTO {quarantine} {quarantined_sql}")
+            for file, (a, q) in _file_counts(con, typed).items():  # a file spans several chunks
+                prev_a, prev_q = counts.get(file, (0, 0))
+                counts[file] = (prev_a + a, prev_q + q)
+            for reason, n in con.execute(
+                f"SELECT {REASON}, count(*) FROM {typed} WHERE {REASON} IS NOT NULL GROUP BY ALL"
+            ).fetchall():
+                by_reason[reason] = by_reason.get(reason, 0) + int(n)
+        con.execute(f"DROP TABLE IF EXISTS {typed}")
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {typed_sql(spec, ref, src)}")
-            con.execute(
-                f"CREATE OR REPLACE TABLE raw.{spec.table} AS SELECT {text_cols}, "
-                f"{_q_all(spec.companions)}, source_file, CAST(source_line AS BIGINT) AS source_line "
-                f"FROM {typed} WHERE {REASON} IS NULL {order}"
-            )
-            con.execute(
-                f"CREATE OR REPLACE TABLE raw.{spec.quarantine_table} AS SELECT source_file, "
-                f"CAST(source_line AS BIGINT) AS source_line, {REASON}, {text_cols} "
-                f"FROM {typed} WHERE {REASON} IS NOT NULL {order}"
-            )
-            counts = _file_counts(con, typed)
-            by_reason = dict(
-                con.execute(f"SELECT {REASON}, count(*) FROM {typed} WHERE {REASON} IS NOT NULL GROUP BY ALL").fetchall()
-            )
+            for target in (spec.table, spec.quarantine_table):
+                con.execute(f"DROP TABLE IF EXISTS raw.{target}")
+                con.execute(f"ALTER TABLE raw.{_next_name(target)} RENAME TO {target}")
             files, per_file = files_table(manifest, source, counts)
             _replace_files_table(con, spec, files, files_view)
-            con.execute(f"DROP TABLE {typed}")
             if record is not None:
                 ensure_state_tables(con)
                 _record_fingerprint(con, source, record)
@@ -558,15 +641,20 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
         except BaseException:
             con.execute("ROLLBACK")
             raise
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS {typed}")
+            _drop_next(con, spec)
+        raise
     finally:
         con.execute(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
-        _unregister(con, src, files_view)
+        _unregister(con, part, files_view)
 
     return LoadResult(
         source=source,
         per_file=per_file,
         **_totals(per_file),
-        quarantine_by_reason={r: int(by_reason[r]) for r in spec.reasons if r in by_reason},
+        quarantine_by_reason={r: by_reason[r] for r in spec.reasons if r in by_reason},
         readers=readers,
         action="full",
         files_parsed=[i.source_file for i in infos],
@@ -642,8 +730,7 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact) -> Load
         else:
             action = "delta"
             ref = load_reference(seeds_dir)
-            src_table, extras, readers = _parse_files(spec, to_parse, force_exact)
-            con.register(src, src_table)
+            extras, readers = stage_files(con, spec, to_parse, force_exact, src)
             con.register(stale, pa.table({"source_file": pa.array(stale_files, pa.string())}))
             text_cols = _q_all([*spec.headers, *extras])
             order = "ORDER BY source_file, source_line"
@@ -680,7 +767,8 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact) -> Load
                 raise
     finally:
         con.execute(f"SET enable_progress_bar = {'true' if progress_bar else 'false'}")
-        _unregister(con, src, files_view, stale)
+        _unregister(con, files_view, stale)
+        con.execute(f"DROP TABLE IF EXISTS {src}")
 
     # Totals describe the whole source after the load; reasons, like rows parsed, only this load's files.
     return LoadResult(

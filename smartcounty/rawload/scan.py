@@ -7,11 +7,13 @@ by decoding it completely, and checks its header. Nothing is loaded here; a file
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import hashlib
 import io
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +119,18 @@ def looks_utf16(data: bytes) -> bool:
     return separators >= 2
 
 
+def _decodes(data: bytes, encoding: str, chunk: int = 1 << 24) -> None:
+    """Strict decode in 16 MiB steps (raises UnicodeDecodeError with the file's byte offset):
+    the check never holds the whole file as text."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    view = memoryview(data)
+    for start in range(0, len(data), chunk):
+        try:
+            decoder.decode(view[start : start + chunk], final=start + chunk >= len(data))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, data, start + exc.start, start + exc.end, exc.reason) from None
+
+
 def detect_encoding(data: bytes) -> str:
     """utf-8 / utf-8-sig / gb18030 by strict decoding of the whole content, else DecodeError."""
     if not data:
@@ -124,12 +138,12 @@ def detect_encoding(data: bytes) -> str:
     if looks_utf16(data):
         raise DecodeError("UTF-16 encoded (only UTF-8 and GB18030 are accepted)")
     try:
-        data.decode("utf-8")
+        _decodes(data, "utf-8")
         return UTF8_SIG if data.startswith(_BOM_UTF8) else UTF8
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("gb18030")
+        _decodes(data, "gb18030")
         return GB18030
     except UnicodeDecodeError as exc:
         raise DecodeError(
@@ -155,6 +169,24 @@ def read_header(text: str) -> list[str]:
         first = next(rows, [])
         # The record is complete if the reader went on to a second line inside the chunk.
         if size >= len(text) or next(rows, None) is not None:
+            return [clean_header_name(c) for c in first]
+        size *= 4
+
+
+def header_of(data: bytes, encoding: str) -> list[str]:
+    """``read_header`` of the decoded ``data``, decoding only a growing prefix (the header
+    record is tiny; the file may be gigabytes). ``data`` is known to decode in full."""
+    allow_long_fields()
+    codec = UTF8_SIG if encoding in (UTF8, UTF8_SIG) else encoding
+    size = 1 << 16
+    while True:
+        complete = size >= len(data)
+        # A cut prefix may end inside a multi-byte character: only that last character is lost,
+        # and it lies beyond the header when a second record started inside the prefix.
+        text = data[:size].decode(codec, errors="strict" if complete else "ignore")
+        rows = csv.reader(io.StringIO(text, newline=""))
+        first = next(rows, [])
+        if complete or next(rows, None) is not None:
             return [clean_header_name(c) for c in first]
         size *= 4
 
@@ -216,12 +248,11 @@ def inspect_file(source: str, path: Path, source_file: str,
     try:
         data = decompress(raw, is_gzip_name(path.name))
         info.encoding = detect_encoding(data)
-        text = decode(data, info.encoding)
     except DecodeError as exc:
         info.problem = str(exc)
         return info
     try:
-        info.header = read_header(text)
+        info.header = header_of(data, info.encoding)
     except csv.Error as exc:  # e.g. a header cell beyond the field size limit
         info.problem = f"unreadable CSV header: {exc}"
         return info
@@ -241,7 +272,9 @@ def scan_drop(raw_dir: Path, known: dict[str, tuple[str, str]] | None = None) ->
     ignored: dict[str, list[str]] = {}
     for source in SOURCES:
         selected, ignored[source] = list_source(raw_dir, source)
-        files[source] = [inspect_file(source, p, f"{source}/{p.name}", known) for p in selected]
+        # Two files at a time: hashing and gunzip release the GIL (memory: two files' bytes).
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            files[source] = list(pool.map(lambda p: inspect_file(source, p, f"{source}/{p.name}", known), selected))
     return DropManifest(raw_dir, files, ignored)
 
 
