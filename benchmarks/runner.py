@@ -6,7 +6,8 @@ memory of the build's process tree (psutil polling), its CPU time, warehouse and
 rows per source; then the floor (``floor.sql``) and the peer (``peer_pandas.py``). Timings are
 medians of ``--repeats`` runs. The floor's and the peer's figures must equal the pipeline's
 ``report`` relations — a mismatch fails the benchmark (exit 1), so it doubles as a differential
-test of the models.
+test of the models. Last, the incremental build: one day of new notices
+(``benchmarks/day.py``) per repeat, each built on top of the previous (``--no-incremental`` skips it).
 
 Writes into ``--out``: ``measurements.csv`` (every measurement), ``summary.md`` (medians and the
 ratios pipeline/floor and peer/pipeline) and ``time_vs_scale.png`` (log–log).
@@ -26,10 +27,12 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from . import floor, peer_pandas
 from .common import ROOT, SOURCES, compare_figures, pipeline_figures, report_params, selected_files
+from .day import write_day
 
 DEFAULT_OUT = ROOT / "artifacts" / "bench"
 STAGES = ("raw_load", "dbt", "checks", "publish")
@@ -137,9 +140,12 @@ def cli_env() -> dict:
     return {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
 
 
-def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float) -> BuildRun:
-    for path in (warehouse, serving):
-        path.unlink(missing_ok=True)
+def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: bool = True) -> BuildRun:
+    """One ``smartcounty build``; ``fresh`` deletes the warehouse first (a full build), else the
+    build is incremental on top of the last one."""
+    if fresh:
+        for path in (warehouse, serving):
+            path.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
            "--serving", str(serving)]
     children_before = os.times()
@@ -273,8 +279,39 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
             rec.add(scale, subject, "figures_match", int(not diff), "bool")
             problems += [f"scale {scale:g}: {subject} ≠ pipeline: {line}" for line in diff]
 
+    if good_build is not None and args.incremental:
+        problems += bench_incremental(scale, args, rec, raw, warehouse, serving, log)
+
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
+    return problems
+
+
+def bench_incremental(scale: float, args, rec: Recorder, raw: Path, warehouse: Path, serving: Path, log) -> list[str]:
+    """After the full builds (and the baselines, which read the unchanged drop): one day of new
+    notices arrives, then ``smartcounty build`` runs incrementally — once per repeat, each on top
+    of the previous day, as a daily job would."""
+    problems = []
+    for r in range(args.repeats):
+        day = (date(2024, 7, 1) + timedelta(days=r)).isoformat()
+        _, rows = write_day(raw, day, args.seed)
+        rec.add(scale, "incremental", "day_rows", rows, "rows", r)
+        run = run_build(raw, warehouse, serving, args.timeout, fresh=False)
+        rec.add(scale, "incremental", "exit_code", run.returncode, "", r)
+        log(f"scale {scale:g}: incremental build {r + 1}/{args.repeats} (+{rows} notices of {day}) "
+            f"{'ok' if run.returncode == 0 else 'FAILED'} {run.wall_s:.1f} s")
+        if run.returncode != 0 or "incremental build" not in run.stderr:
+            problems.append(f"scale {scale:g}: incremental build {r + 1} exited {run.returncode} "
+                            f"or was not incremental:\n" + "".join(run.stderr.splitlines(keepends=True)[-30:]))
+            continue
+        rec.add(scale, "incremental", "wall_s", run.wall_s, "s", r)
+        rec.add(scale, "incremental", "peak_rss_bytes", run.peak_rss, "bytes", r)
+        for stage, seconds in run.stages.items():
+            rec.add(scale, "incremental", f"stage_{stage}_s", seconds, "s", r)
+        rec.add(scale, "incremental", "stage_startup_s", run.startup_s, "s", r)
+    for metric, unit in [("wall_s", "s"), ("peak_rss_bytes", "bytes"),
+                         *[(f"stage_{s}_s", "s") for s in ("startup", *STAGES)]]:
+        rec.add_median(scale, "incremental", metric, unit)
     return problems
 
 
@@ -342,6 +379,18 @@ def write_markdown(rec: Recorder, scales: list[float], repeats: int, path: Path,
         lines.append(f"| {s:g} | {_fmt(rec.median(s, 'floor', 'wall_s'))} | {_fmt(rec.median(s, 'floor', 'prepare_s'))} | "
                      f"{_fmt(rec.median(s, 'floor', 'cpu_s'))} | {_fmt(rec.median(s, 'peer', 'wall_s'))} | "
                      f"{_fmt(rec.median(s, 'peer', 'cpu_s'))} |")
+    if any(rec.median(s, "incremental", "wall_s") for s in scales):
+        lines += ["", "## Incremental build after one day of new notices (median s)", "",
+                  "| scale | notices added | incremental s | full s | incremental / full | start-up | raw load | "
+                  "dbt | checks | publish |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for s in scales:
+            inc, full = rec.median(s, "incremental", "wall_s"), rec.median(s, "pipeline", "wall_s")
+            if not inc:
+                continue
+            stage = [_fmt(rec.median(s, "incremental", f"stage_{x}_s"), 1) for x in ("startup", *STAGES)]
+            share = f"{inc / full:.0%}" if full else "–"
+            lines.append(f"| {s:g} | {_fmt(last(s, 'incremental', 'day_rows'))} | {_fmt(inc, 1)} | {_fmt(full, 1)} | "
+                         f"{share} | " + " | ".join(stage) + " |")
     if problems:
         lines += ["", "## Problems", ""] + [f"- {p.splitlines()[0]}" for p in problems]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -394,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2024, help="sample seed (default 2024)")
     p.add_argument("--work", type=Path, help="scratch folder for drops and warehouses (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep drops and warehouses in the scratch folder")
+    p.add_argument("--no-incremental", dest="incremental", action="store_false",
+                   help="skip the incremental builds (one day of new notices per repeat) after the full ones")
     p.add_argument("--timeout", type=float, default=7200, help="seconds allowed per sample or build run")
     return p
 

@@ -131,4 +131,21 @@ def test_bench_small_run_agrees_with_the_pipeline(tmp_path):
     assert (out / "time_vs_scale.png").stat().st_size > 1000
     metrics = {(r["subject"], r["metric"]) for r in rows if r["repeat"] == "median"}
     assert {("pipeline", "wall_s"), ("pipeline", "peak_rss_bytes"), ("floor", "wall_s"), ("peer", "wall_s"),
-            ("sample", "wall_s")} <= metrics
+            ("sample", "wall_s"), ("incremental", "wall_s")} <= metrics
+    assert "## Incremental build after one day of new notices" in (out / "summary.md").read_text(encoding="utf-8")
+
+
+def test_day_rows_touch_old_lots_and_add_new_projects():
+    from benchmarks.day import day_rows
+
+    header = ["公告ID", "项目编号", "公告类型", "发布日期", "中标金额", "标项号"]
+    quarter = [[f"A{i}", f"P{i}", "采购公告", "2024-06-01", "", "1"] for i in range(910)]
+    rows = day_rows(header, quarter, "2024-07-01", seed=1)
+    assert len(rows) == 10  # a quarter's rows / 91
+    assert rows == day_rows(header, quarter, "2024-07-01", seed=1)  # deterministic
+    assert {r[3] for r in rows} == {"2024-07-01"} and len({r[0] for r in rows}) == 10
+    kinds = [r[2] for r in rows]
+    assert {"终止公告", "更正公告", "中标(成交)结果公告", "采购公告"} <= set(kinds)
+    old = [r for r in rows if r[2] != "采购公告"]
+    assert old and all(r[1].startswith("P") for r in old)  # existing projects: their lots must be recomputed
+    assert all(r[1].startswith("NEW-") for r in rows if r[2] == "采购公告")

@@ -548,3 +548,13 @@ def test_html_report_lists_suites_and_failed_expectations(wh, tmp_path):
     assert "采购公告隔离行占比" in page and "警告 WARN" in page and "错误 ERROR" in page
     assert "&lt;drop&gt;" in page  # build info is escaped
     assert "<script" not in page
+
+
+def test_warm_up_creates_the_shared_context_in_the_background():
+    from expectations import gxlib
+
+    thread = gxlib.warm_up()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert gxlib.context() is gxlib.context()  # created once; the checks reuse it
+    assert gxlib.DATASOURCE in [ds.name for ds in gxlib.context().data_sources.all().values()]

@@ -156,3 +156,16 @@ def test_check_drop_lists_every_rejected_file_across_sources(tmp_path):
     assert any(line.startswith("connectivity/c.csv: ") and "UTF-16" in line for line in lines)
     assert "procurement/ok.csv" not in message
     assert [p[0] for p in err.value.problems] == ["procurement/empty.csv", "registry/r.csv", "connectivity/c.csv"]
+
+
+def test_header_of_decodes_only_what_the_header_needs():
+    from smartcounty.rawload.scan import header_of
+
+    long_cell = "说明" * 40_000  # a quoted header cell far beyond the first 64 KiB prefix
+    rows = "1,x\r\n" * 50_000
+    # the header ends inside the 256 KiB prefix; the invalid tail beyond it is never decoded
+    data = f'公告ID,"{long_cell}"\r\n{rows}'.encode("gb18030") + b"\xff" * 10
+    assert header_of(data, "gb18030") == ["公告ID", long_cell]
+    # a prefix that ends inside the header record cannot answer
+    assert header_of(data[:70_000], "gb18030", truncated=True) is None
+    assert header_of(b"\xef\xbb\xbf a ,b\n", "utf-8-sig") == ["a", "b"]

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import parse as P
+from .prefetch import prefetch
 from .records import read_records
 from .scan import DecodeError, DropManifest, FileInfo, StructuralError, decompress, is_gzip_name
 from .spec import (
@@ -580,7 +581,8 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
     """Replace the three tables from every file; ``record`` (a loader fingerprint) also marks
     the source as fully reloaded for the downstream build, in the same transaction.
 
-    Files are typed and appended one at a time, in file order (rows keep their line order),
+    Files are typed and appended one chunk at a time, in file order (rows keep their line
+    order; the next chunk is parsed in a thread while DuckDB writes this one),
     to ``raw.__next_<table>``; one transaction then swaps them in with the files table. Each
     append commits, so DuckDB can write it out and free it: time and memory grow with the
     largest file, not with the source, and a failure before the swap leaves the raw tables as
@@ -605,7 +607,7 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
     try:
         con.execute("CREATE SCHEMA IF NOT EXISTS raw")
         _drop_next(con, spec)
-        for i, table in enumerate(file_parts(spec, infos, order, force_exact, readers)):
+        for i, table in enumerate(prefetch(file_parts(spec, infos, order, force_exact, readers))):
             con.register(part, table)
             try:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {typed_sql(spec, ref, part)}")

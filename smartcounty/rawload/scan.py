@@ -151,43 +151,28 @@ def detect_encoding(data: bytes) -> str:
         ) from None
 
 
-def decode(data: bytes, encoding: str) -> str:
-    """Text without a leading BOM."""
-    return data.decode(UTF8_SIG if encoding in (UTF8, UTF8_SIG) else encoding)
-
-
 # --- header -----------------------------------------------------------------------------
 
 
-def read_header(text: str) -> list[str]:
-    """The cells of the first CSV record (which may span lines when quoted), cleaned."""
-    allow_long_fields()
-    size = 1 << 16
-    while True:
-        chunk = text[:size]
-        rows = csv.reader(io.StringIO(chunk, newline=""))
-        first = next(rows, [])
-        # The record is complete if the reader went on to a second line inside the chunk.
-        if size >= len(text) or next(rows, None) is not None:
-            return [clean_header_name(c) for c in first]
-        size *= 4
-
-
-def header_of(data: bytes, encoding: str) -> list[str]:
-    """``read_header`` of the decoded ``data``, decoding only a growing prefix (the header
-    record is tiny; the file may be gigabytes). ``data`` is known to decode in full."""
+def header_of(data: bytes, encoding: str, truncated: bool = False) -> list[str] | None:
+    """The cleaned cells of the first CSV record (which may span lines when quoted), decoding
+    only a growing prefix: the header is tiny, the file may be gigabytes. ``truncated``: ``data``
+    is only the start of the file, and None is returned when the record does not end inside it.
+    """
     allow_long_fields()
     codec = UTF8_SIG if encoding in (UTF8, UTF8_SIG) else encoding
     size = 1 << 16
     while True:
-        complete = size >= len(data)
+        whole = size >= len(data) and not truncated
         # A cut prefix may end inside a multi-byte character: only that last character is lost,
         # and it lies beyond the header when a second record started inside the prefix.
-        text = data[:size].decode(codec, errors="strict" if complete else "ignore")
+        text = data[:size].decode(codec, errors="strict" if whole else "ignore")
         rows = csv.reader(io.StringIO(text, newline=""))
         first = next(rows, [])
-        if complete or next(rows, None) is not None:
+        if whole or next(rows, None) is not None:
             return [clean_header_name(c) for c in first]
+        if size >= len(data):
+            return None
         size *= 4
 
 
@@ -223,14 +208,7 @@ def _known_header(raw: bytes, gz: bool, encoding: str) -> list[str] | None:
         data = gzip.GzipFile(fileobj=io.BytesIO(raw)).read(_HEADER_PREFIX) if gz else raw[:_HEADER_PREFIX]
     except (OSError, EOFError, zlib.error):
         return None
-    complete = len(data) < _HEADER_PREFIX
-    # A prefix may end inside a multi-byte character; only that last character is lost.
-    text = data.decode(UTF8_SIG if encoding in (UTF8, UTF8_SIG) else encoding, errors="ignore")
-    rows = csv.reader(io.StringIO(text, newline=""))
-    first = next(rows, [])
-    if not complete and next(rows, None) is None:
-        return None
-    return [clean_header_name(c) for c in first]
+    return header_of(data, encoding, truncated=len(data) >= _HEADER_PREFIX)
 
 
 def inspect_file(source: str, path: Path, source_file: str,
