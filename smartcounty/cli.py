@@ -93,9 +93,6 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False, full_r
     if plan.mode == "incremental":
         assets, checks = incremental_subset(defs, plan.dirty)
         job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
-    from expectations.gxlib import warm_up
-
-    warm_up()
     with dg.DagsterInstance.ephemeral() as instance:
         # Loggers only take effect when the run config names them (else Dagster uses its own console).
         return job.execute_in_process(instance=instance, raise_on_error=raise_on_error,

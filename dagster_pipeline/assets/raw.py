@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_pipeline.resources import RawDropResource, WarehouseResource
+from expectations.gxlib import warm_up
 from smartcounty import incremental, rawload, settings
 
 RAW_ASSET_KEYS = {source: dg.AssetKey(f"raw_{source}") for source in rawload.SOURCES}
@@ -59,6 +60,9 @@ def load_metadata(result: rawload.LoadResult, ignored: list[str]) -> dict:
 def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource, raw_drop: RawDropResource):
     # A full build reloads every file; otherwise only added or changed files are parsed.
     mode = "refresh" if context.run.tags.get(incremental.MODE_TAG) == "full" else "incremental"
+    # The checks after the load need GX (3–5 s to import): import it while the load runs, which
+    # spends its time in DuckDB and pyarrow with the GIL released.
+    warm_up()
     with warehouse.connect() as con:
         known = rawload.known_files(con) if mode == "incremental" else None
         manifest = rawload.scan_drop(Path(raw_drop.path), known=known)
