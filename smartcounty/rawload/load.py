@@ -11,8 +11,8 @@ import contextlib
 import csv
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,12 +186,6 @@ def file_chunks(spec: SourceSpec, info: FileInfo, force_exact: bool = False, chu
     yield reader
     for start in range(0, cells.num_rows, chunk_rows):
         yield clean_cells(spec, info, cells.slice(start, chunk_rows), zero_width)
-
-
-def file_table(spec: SourceSpec, info: FileInfo, force_exact: bool = False) -> tuple[pa.Table, str]:
-    """The whole file cleaned (for tests and small files)."""
-    cells, reader, zero_width = read_cells(info, force_exact)
-    return clean_cells(spec, info, cells, zero_width), reader
 
 
 def add_vector_columns(spec: SourceSpec, table: pa.Table) -> pa.Table:
@@ -550,6 +544,7 @@ def load_source(
     problems = manifest.problems([source])
     if problems:
         raise StructuralError(problems)
+    _drop_next(con, spec)  # what a load killed before its swap left behind, in every mode
     if mode == "full":
         return _load_all(con, manifest, spec, seeds_dir, force_exact, record=None)
     fingerprint = loader_fingerprint(seeds_dir)
@@ -573,6 +568,7 @@ def _next_name(table: str) -> str:
 
 
 def _drop_next(con, spec: SourceSpec) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for table in (spec.table, spec.quarantine_table):
         con.execute(f"DROP TABLE IF EXISTS raw.{_next_name(table)}")
 
@@ -605,8 +601,6 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
     progress_bar = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
     con.execute("SET enable_progress_bar = false")
     try:
-        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-        _drop_next(con, spec)
         for i, table in enumerate(prefetch(file_parts(spec, infos, order, force_exact, readers))):
             con.register(part, table)
             try:
