@@ -596,7 +596,6 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
                        f"FROM {typed} WHERE {REASON} IS NOT NULL")
     readers: dict[str, str] = {}
     counts: dict[str, tuple[int, int]] = {}
-    by_reason: dict[str, int] = {}
     # DuckDB draws a progress bar on stdout for long statements; keep the caller's setting.
     progress_bar = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
     con.execute("SET enable_progress_bar = false")
@@ -617,10 +616,6 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
             for file, (a, q) in _file_counts(con, typed).items():  # a file spans several chunks
                 prev_a, prev_q = counts.get(file, (0, 0))
                 counts[file] = (prev_a + a, prev_q + q)
-            for reason, n in con.execute(
-                f"SELECT {REASON}, count(*) FROM {typed} WHERE {REASON} IS NOT NULL GROUP BY ALL"
-            ).fetchall():
-                by_reason[reason] = by_reason.get(reason, 0) + int(n)
         con.execute(f"DROP TABLE IF EXISTS {typed}")
         con.execute("BEGIN TRANSACTION")
         try:
@@ -650,7 +645,7 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
         source=source,
         per_file=per_file,
         **_totals(per_file),
-        quarantine_by_reason={r: by_reason[r] for r in spec.reasons if r in by_reason},
+        quarantine_by_reason=_quarantine_by_reason(con, spec),
         readers=readers,
         action="full",
         files_parsed=[i.source_file for i in infos],
