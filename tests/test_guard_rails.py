@@ -25,9 +25,9 @@ import pytest
 from conftest import ROOT, cli_env, run_cli
 from rawload_helpers import SEEDS_DIR, HEADERS, connectivity_row, csv_text, procurement_row, write
 from smartcounty import cli, reaper, settings
-from smartcounty.rawload import ShrinkError, load_source, record_published, scan_drop
+from smartcounty.rawload import ShrinkError, check_shrink, load_source, record_published, scan_drop
 from smartcounty.rawload import scan as scan_mod
-from smartcounty.rawload.guard import Baseline, published_baseline, shrink_problem
+from smartcounty.rawload.guard import Baseline, max_rows, published_baseline, shrink_problem
 from smartcounty.rawload.spec import PROCUREMENT
 from smartcounty.rawload.vector import amounts
 
@@ -154,6 +154,13 @@ def test_amounts_beyond_decimal_38_6_are_unparseable_not_changed():
 # --- 1. the shrink guard (pure parts and the load) -------------------------------------------
 
 
+@pytest.mark.parametrize(("data", "bound"), [
+    (b"h\n", 0), (b"h", 0), (b"h\r\n1\r\n2\r\n", 2), (b"h\r1\r2", 2), (b"h\n1\n2", 2), (b'h\n"a\nb"\n', 2),
+])
+def test_max_records_bounds_the_data_rows(data, bound):
+    assert scan_mod.max_records(data) == bound
+
+
 def test_shrink_problem_rules():
     base = Baseline(files=3, rows_accepted=1000)
     assert shrink_problem("registry", None, 0, 0, 0.5) is None  # first build: partial drops are fine
@@ -195,6 +202,30 @@ def test_load_refuses_to_shrink_and_changes_nothing(tmp_path, mode):
     assert _raw_state(con) == before
     result = load_source(con, scan_drop(raw), "procurement", SEEDS_DIR, mode=mode, min_share=None)  # --allow-shrink
     assert result.rows_accepted == 0
+    con.close()
+
+
+def test_a_hollow_source_is_refused_before_any_source_is_loaded(tmp_path):
+    """Only connectivity is cut to its header: procurement, loaded first, must not change either."""
+    raw = tmp_path / "raw"
+    write(raw, "procurement/a.csv", csv_text(PROCUREMENT.headers, [procurement_row()]))
+    write(raw, "connectivity/a.csv", csv_text(HEADERS["connectivity"], [connectivity_row(), connectivity_row(年份="2022")]))
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    for source in ("procurement", "registry", "connectivity"):
+        load_source(con, scan_drop(raw), source, SEEDS_DIR, mode="incremental")
+    record_published(con)
+    before = _raw_state(con)
+    write(raw, "procurement/b.csv", csv_text(PROCUREMENT.headers, [procurement_row(公告ID="N2")]))
+    write(raw, "connectivity/a.csv", csv_text(HEADERS["connectivity"], []))
+    manifest = scan_drop(raw)
+    assert max_rows(con, manifest, "procurement") == 2
+    with pytest.raises(ShrinkError) as refused:
+        check_shrink(con, manifest, 0.5)
+    assert str(refused.value) == (
+        "refusing to replace published data: connectivity: at most 0 rows are 0% of the last published "
+        "build's 2 (minimum 50%) (check --raw; pass --allow-shrink if this is intended)")
+    check_shrink(con, manifest, None)  # --allow-shrink
+    assert _raw_state(con) == before
     con.close()
 
 

@@ -69,7 +69,7 @@ def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         known = rawload.known_files(con) if mode == "incremental" else None
         manifest = rawload.scan_drop(Path(raw_drop.path), known=known)
         rawload.check_drop(manifest)  # every rejected file of every source, before any table is touched
-        rawload.check_files(con, manifest, min_share)  # every source that lost all its files, likewise
+        rawload.check_shrink(con, manifest, min_share)  # a hollow drop must not replace published data, likewise
         for source in rawload.SOURCES:
             result = rawload.load_source(con, manifest, source, settings.SEEDS_DIR, mode=mode, min_share=min_share)
             context.log.info(

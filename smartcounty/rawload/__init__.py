@@ -10,7 +10,7 @@ Contract: docs/contracts/raw_inputs.md; tables: docs/DESIGN.md "Raw schema".
     load_source(..., min_share=0.5)    # ShrinkError instead of replacing published data with far less
 """
 
-from .guard import ShrinkError, check_files, record_published
+from .guard import ShrinkError, check_shrink, record_published
 from .load import LoadResult, known_files, load_source
 from .scan import DropManifest, FileInfo, StructuralError, check_drop, scan_drop
 from .spec import SOURCES, SPECS
@@ -24,7 +24,7 @@ __all__ = [
     "ShrinkError",
     "StructuralError",
     "check_drop",
-    "check_files",
+    "check_shrink",
     "known_files",
     "load_source",
     "record_published",

@@ -58,9 +58,10 @@ def published_baseline(con: duckdb.DuckDBPyConnection, source: str) -> Baseline 
 
 
 def shrink_problem(source: str, baseline: Baseline | None, files: int, rows_accepted: int | None,
-                   min_share: float) -> str | None:
+                   min_share: float, at_most: bool = False) -> str | None:
     """Why this load of ``source`` must not replace the published data (None: it may).
-    ``rows_accepted`` None: not known yet (only the files are judged)."""
+    ``rows_accepted`` None: not known yet (only the files are judged); ``at_most``: it is an
+    upper bound, known before the load."""
     if baseline is None or baseline.files == 0:
         return None
     if files == 0:
@@ -68,7 +69,8 @@ def shrink_problem(source: str, baseline: Baseline | None, files: int, rows_acce
                 f"{baseline.files} with {baseline.rows_accepted:,} accepted rows")
     floor = min_share * baseline.rows_accepted
     if rows_accepted is not None and baseline.rows_accepted > 0 and rows_accepted < floor:
-        return (f"{source}: {rows_accepted:,} accepted rows are {rows_accepted / baseline.rows_accepted:.0%} "
+        rows = f"at most {rows_accepted:,} rows" if at_most else f"{rows_accepted:,} accepted rows"
+        return (f"{source}: {rows} are {rows_accepted / baseline.rows_accepted:.0%} "
                 f"of the last published build's {baseline.rows_accepted:,} (minimum {min_share:.0%})")
     return None
 
@@ -79,14 +81,36 @@ def refusal(problems: list[str]) -> ShrinkError:
         + " (check --raw; pass --allow-shrink if this is intended)")
 
 
-def check_files(con: duckdb.DuckDBPyConnection, manifest, min_share: float | None) -> None:
-    """Every source at once, before any load: a source whose files all disappeared."""
+def max_rows(con: duckdb.DuckDBPyConnection, manifest, source: str) -> int | None:
+    """An upper bound of the rows the drop gives ``source``, before parsing: line breaks of the
+    decoded files, the previous count of files the scan did not decode (same bytes)."""
+    files_table = SPECS[source].files_table
+    previous = dict(con.execute(
+        f"SELECT source_file || ':' || sha256, rows_read FROM raw.{files_table} WHERE status = 'loaded'").fetchall()
+    ) if _has_table(con, "raw", files_table) else {}
+    total = 0
+    for info in manifest.files.get(source, []):
+        bound = info.max_records if info.max_records is not None else previous.get(f"{info.source_file}:{info.sha256}")
+        if bound is None:
+            return None
+        total += int(bound)
+    return total
+
+
+def check_shrink(con: duckdb.DuckDBPyConnection, manifest, min_share: float | None) -> None:
+    """Every source at once, before any load: a source whose files all disappeared, or whose
+    files cannot hold enough rows (header-only or cut-off exports). The exact accepted rows
+    are judged again by each load before its swap (``load_source(min_share=...)``)."""
     if min_share is None:
         return
-    problems = [
-        p for source in SOURCES
-        if (p := shrink_problem(source, published_baseline(con, source), len(manifest.files.get(source, [])),
-                                None, min_share))
-    ]
+    problems = []
+    for source in SOURCES:
+        baseline = published_baseline(con, source)
+        if baseline is None:
+            continue
+        files = len(manifest.files.get(source, []))
+        problem = shrink_problem(source, baseline, files, max_rows(con, manifest, source), min_share, at_most=True)
+        if problem:
+            problems.append(problem)
     if problems:
         raise refusal(problems)

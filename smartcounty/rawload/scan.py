@@ -47,6 +47,10 @@ class FileInfo:
     sha256: str  # of the bytes on disk
     header: list[str] = field(default_factory=list)  # cleaned header names, file order
     problem: str | None = None
+    # An upper bound of the file's data records: its physical lines after the header (CR, LF
+    # and CRLF; neither byte occurs inside a UTF-8 or GB18030 character; a quoted line break
+    # only makes records fewer). None when the file was not decoded (known bytes).
+    max_records: int | None = None
 
 
 @dataclass
@@ -184,6 +188,12 @@ def detect_encoding(data: bytes) -> str:
         ) from None
 
 
+def max_records(data: bytes) -> int:
+    """Physical lines after the first one (an upper bound of the data records)."""
+    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return max(breaks - (1 if data.endswith((b"\n", b"\r")) else 0), 0)
+
+
 # --- header -----------------------------------------------------------------------------
 
 
@@ -273,6 +283,7 @@ def inspect_file(source: str, path: Path, source_file: str,
     except DecodeError as exc:
         info.problem = str(exc)
         return info
+    info.max_records = max_records(data)
     try:
         info.header = header_of(data, info.encoding)
     except csv.Error as exc:  # e.g. a header cell beyond the field size limit
