@@ -205,6 +205,18 @@ def test_load_refuses_to_shrink_and_changes_nothing(tmp_path, mode):
     con.close()
 
 
+def test_delta_load_of_a_file_cut_to_its_header_counts_zero_rows(tmp_path):
+    raw = tmp_path / "raw"
+    write(raw, "procurement/a.csv", csv_text(PROCUREMENT.headers, [procurement_row(公告ID=f"N{i}") for i in range(3)]))
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    load_source(con, scan_drop(raw), "procurement", SEEDS_DIR, mode="incremental")
+    write(raw, "procurement/a.csv", csv_text(PROCUREMENT.headers, []))
+    result = load_source(con, scan_drop(raw), "procurement", SEEDS_DIR, mode="incremental")
+    assert result.action == "delta" and result.rows_read == 0
+    assert con.execute("select rows_read, rows_accepted from raw.procurement_files").fetchall() == [(0, 0)]
+    con.close()
+
+
 def test_a_hollow_source_is_refused_before_any_source_is_loaded(tmp_path):
     """Only connectivity is cut to its header: procurement, loaded first, must not change either."""
     raw = tmp_path / "raw"
@@ -236,6 +248,26 @@ def test_first_load_of_a_partial_drop_is_not_guarded(tmp_path):
     for source in ("procurement", "registry", "connectivity"):  # procurement and registry: empty folders
         load_source(con, scan_drop(raw), source, SEEDS_DIR, mode="incremental", min_share=0.5)
     con.close()
+
+
+def test_volume_frame_flags_a_source_with_files_but_no_row():
+    from expectations.suites import _volume
+
+    con = duckdb.connect()
+    con.execute("create table notices (source_file varchar, y integer)")
+    con.execute("create table quarantine (source_file varchar)")
+    con.execute("create table files_t (source_file varchar, status varchar, rows_read bigint, rows_accepted bigint, "
+                "rows_quarantined bigint)")
+    sql = _volume.query("procurement", "notices", "quarantine", "files_t", "y", {"report_years": [2022, 2023]})
+
+    def empty_source():
+        return con.execute(f"select empty_source from ({sql}) where key = 'quarantine'").fetchone()[0]
+
+    assert empty_source() == 0  # no file at all: an empty source folder, allowed by the contract
+    con.execute("insert into files_t values ('procurement/a.csv', 'loaded', 0, 0, 0)")
+    assert empty_source() == 1  # header-only files: nothing to judge is an error, not a pass
+    con.execute("insert into quarantine values ('procurement/a.csv')")
+    assert empty_source() == 0
 
 
 def test_min_row_share_setting(monkeypatch):
