@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -292,15 +291,6 @@ def test_sample_rejects_bad_scale_and_seed(tmp_path, args):
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("error: smartcounty sample: argument ") and f"invalid {args[0][2:]} {args[1]!r}" in line
     assert not (tmp_path / "raw").exists()
-
-
-def test_raw_pointing_at_a_file(tmp_path):
-    (tmp_path / "raw.csv").write_text("x")
-    done = run_cli("build", "--raw", str(tmp_path / "raw.csv"), "--warehouse", str(tmp_path / "w.duckdb"),
-                   "--serving", str(tmp_path / "s.duckdb"))
-    assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [f"error: --raw is not a folder: {tmp_path / 'raw.csv'} "
-                                                "(give the folder holding procurement/, registry/, connectivity/)"]
 
 
 def test_bad_check_params_json_names_the_file(tmp_path):
