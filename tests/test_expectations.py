@@ -64,8 +64,9 @@ def _files_table(con: duckdb.DuckDBPyConnection, source: str, accepted: str) -> 
 
 
 def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    for schema in ("raw", "reference", "marts", "report"):
+    for schema in ("raw", "reference", "marts", "report", "incremental"):
         con.execute(f"create schema {schema}")
+    con.execute("create table incremental.published_sources (source varchar, files bigint, rows_accepted bigint)")
 
     # raw.procurement_notices: 30 notices in each of 2021, 2022, 2023 (contact columns filled,
     # so a leak would show), one quarantined row.

@@ -254,14 +254,20 @@ def test_volume_frame_flags_a_source_with_files_but_no_row():
     con.execute("create table quarantine (source_file varchar)")
     con.execute("create table files_t (source_file varchar, status varchar, rows_read bigint, rows_accepted bigint, "
                 "rows_quarantined bigint)")
-    sql = _volume.query("procurement", "notices", "quarantine", "files_t", "y", {"report_years": [2022, 2023]})
+    con.execute("create table published (source varchar, files bigint, rows_accepted bigint)")
+    sql = _volume.query("procurement", "notices", "quarantine", "files_t", "y", {"report_years": [2022, 2023]},
+                        published="published")
 
     def empty_source():
         return con.execute(f"select empty_source from ({sql}) where key = 'quarantine'").fetchone()[0]
 
     assert empty_source() == 0  # no file at all: an empty source folder, allowed by the contract
     con.execute("insert into files_t values ('procurement/a.csv', 'loaded', 0, 0, 0)")
-    assert empty_source() == 1  # header-only files: nothing to judge is an error, not a pass
+    assert empty_source() == 0  # header-only files on a first build: valid (0 rows) by the contract
+    con.execute("insert into published values ('registry', 1, 10)")
+    assert empty_source() == 0  # another source's baseline does not count
+    con.execute("insert into published values ('procurement', 1, 10)")
+    assert empty_source() == 1  # after a publish with rows: nothing to judge is an error, not a pass
     con.execute("insert into quarantine values ('procurement/a.csv')")
     assert empty_source() == 0
 

@@ -36,6 +36,12 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
         "AND table_schema = ? AND table_name = ?", [schema, table]).fetchall())
 
 
+def ensure_published_table(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty baseline table before the first publish, so checks can always read it."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS incremental")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {PUBLISHED_SOURCES} (source VARCHAR, files BIGINT, rows_accepted BIGINT)")
+
+
 def record_published(con: duckdb.DuckDBPyConnection) -> None:
     """Remember each source's accounting as published (call after the serving copy is swapped in)."""
     selects = [

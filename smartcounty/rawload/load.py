@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import parse as P
-from .guard import Baseline, published_baseline, refusal, shrink_problem
+from .guard import Baseline, ensure_published_table, published_baseline, refusal, shrink_problem
 from .prefetch import prefetch
 from .records import read_records
 from .scan import DecodeError, DropManifest, FileInfo, StructuralError, decompress, is_gzip_name
@@ -550,6 +550,7 @@ def load_source(
     if problems:
         raise StructuralError(problems)
     _drop_next(con, spec)  # what a load killed before its swap left behind, in every mode
+    ensure_published_table(con)  # the volume checks read the baseline, empty before a first publish
     guard = _Guard(source, published_baseline(con, source), min_share) if min_share is not None else None
     if guard:
         guard.check(len(manifest.files.get(source, [])), None)
