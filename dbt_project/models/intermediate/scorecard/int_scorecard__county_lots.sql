@@ -2,10 +2,12 @@
 -- attributed to a county (smart-city lots are informatization lots), with the scorecard's flags:
 -- 项目名称 contains a planning / data_platform term of the seed scorecard_terms (plain substring),
 -- 品目编码 starts with an upper-case C (services: 购买服务 / 以租代建; the loader has NFKC'd it and a
--- blank code is NULL, so it is not a service), and the primary scenario's category.
+-- blank code is NULL, so it is not a service), the primary scenario's category and the supplier's
+-- locality (same_county … unknown, scorecard.md "Supplier view").
 -- One row per lot.
 with lots as (
-    select lot_id, county_code, investment_year, award_yuan, project_name, catalog_code, is_smart_city
+    select lot_id, county_code, investment_year, award_yuan, project_name, catalog_code, is_smart_city,
+           supplier_locality
     from {{ ref('fct_procurement_lots') }}
     where status = 'awarded' and attribution = 'county' and is_informatization
 ),
@@ -33,6 +35,7 @@ select
     lots.investment_year,
     lots.award_yuan,
     lots.is_smart_city,
+    lots.supplier_locality,
     primary_scenarios.category as primary_category,
     coalesce(substring(lots.catalog_code, 1, 1) = 'C', false) as is_service_purchase,
     coalesce(term_matches.planning_match = 1, false) as has_planning_term,

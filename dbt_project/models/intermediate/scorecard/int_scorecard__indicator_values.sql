@@ -6,7 +6,7 @@
 {%- set indicators = [
     (1, 'scenario_breadth'), (1, 'category_balance'), (1, 'has_plan'),
     (2, 'has_data_platform'), (2, 'data_platform_investment_share'),
-    (3, 'digital_economy_per_10k'),
+    (3, 'digital_economy_per_10k'), (3, 'local_supplier_share'),
     (4, 'network_index_score'), (4, 'rural_internet_penetration'),
     (5, 'smart_city_investment_per_capita'), (5, 'service_purchase_share'),
 ] %}
@@ -45,6 +45,7 @@ wide as (
             cast(coalesce(digital_economy.enterprise_count, 0) * 10000 as double)
             / cast(connectivity.resident_population as double)
         end as digital_economy_per_10k,
+        measures.local_supplier_share,
         network.score as network_index_score,
         case when connectivity.rural_population > 0 then
             cast(connectivity.rural_internet_users as double) / cast(connectivity.rural_population as double)

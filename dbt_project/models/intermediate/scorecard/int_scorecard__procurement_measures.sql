@@ -19,7 +19,9 @@ year_totals as (
         sum(award_yuan) as informatization_investment_yuan,
         sum(case when has_data_platform_term then award_yuan end) as data_platform_investment_yuan,
         sum(case when is_smart_city then award_yuan end) as smart_city_investment_yuan,
-        sum(case when is_smart_city and is_service_purchase then award_yuan end) as service_purchase_yuan
+        sum(case when is_smart_city and is_service_purchase then award_yuan end) as service_purchase_yuan,
+        sum(case when is_smart_city and supplier_locality = 'same_county' then award_yuan end) as local_supplier_yuan,
+        sum(case when is_smart_city and supplier_locality <> 'unknown' then award_yuan end) as known_supplier_yuan
     from lots
     group by investment_year, county_code
 ),
@@ -85,6 +87,9 @@ select
         cast(coalesce(year_totals.data_platform_investment_yuan, 0) as double)
         / cast(year_totals.informatization_investment_yuan as double)
     end as data_platform_investment_share,
+    case when year_totals.known_supplier_yuan <> 0 then
+        cast(coalesce(year_totals.local_supplier_yuan, 0) as double) / cast(year_totals.known_supplier_yuan as double)
+    end as local_supplier_share,
     cast(coalesce(year_totals.smart_city_investment_yuan, 0) as decimal(38, 6)) as smart_city_investment_yuan,
     case when year_totals.smart_city_investment_yuan <> 0 then
         cast(coalesce(year_totals.service_purchase_yuan, 0) as double)
