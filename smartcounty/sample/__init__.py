@@ -100,8 +100,11 @@ def build(scale: float = 1.0, seed: int = 2024) -> Drop:
         raise ValueError("scale must be > 0")
     ref = load()
     drop = Drop()
+    # the registry first: procurement draws its winning suppliers from it
+    rng = np.random.default_rng([seed, 2])
+    rows, enterprises, stats = registry.generate(ref, rng, scale)
     rng = np.random.default_rng([seed, 1])
-    files, projects, lots, modes, targets = procurement.generate(ref, rng, scale)
+    files, projects, lots, modes, targets = procurement.generate(ref, rng, scale, enterprises)
     for q, df in files.items():
         enc = "gb18030" if q in R.GB18030_PROCUREMENT_FILES else (
             "utf-8-sig" if q in R.BOM_PROCUREMENT_FILES else "utf-8")
@@ -109,8 +112,6 @@ def build(scale: float = 1.0, seed: int = 2024) -> Drop:
             df = df.assign(原文链接="http://zfcg.gxzf.gov.cn/notice/" + df["公告ID"].astype(str) + ".html")
             df = df[list(reversed(df.columns))]
         drop.files[f"procurement/zfcg_{q}.csv"] = (df, enc, False)
-    rng = np.random.default_rng([seed, 2])
-    rows, enterprises, stats = registry.generate(ref, rng, scale)
     n_gb = max(1, int(round(len(rows) * R.GB18030_REGISTRY_SHARE)))
     bounds = np.linspace(0, len(rows) - n_gb, R.REGISTRY_PARTS + 1).astype(int)
     for k in range(R.REGISTRY_PARTS):
