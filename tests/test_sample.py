@@ -608,3 +608,13 @@ def test_tender_windows_mostly_lawful_budgets_mostly_undercut(small_drop):
     assert 0.85 < r.median() < 0.95 and r.between(0.85, 0.99).mean() > 0.5
     over, near = r > 1, r.between(0.995, 1)
     assert 0.005 < over.mean() < 0.05 and 0.01 < near.mean() < 0.1 and (r <= 1.2).all()
+
+
+def test_every_flag_and_locality_occurs_at_small_scale(small_drop):
+    drop = small_drop[0]
+    ref = load()
+    crosswalk = dict(zip(ref.crosswalk["old_code"], ref.crosswalk["new_code"]))
+    lots = integrity_flags(drop.truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
+    for flag in FLAGS:
+        assert lots[flag].sum() >= 3, flag
+    assert set(lots["locality"]) == set(LOCALITIES)
