@@ -4,7 +4,8 @@ Truth tables (never written to the drop):
 - ``projects``: one row per procurement project (buyer, division spelling, title, story, key date);
 - ``lots``: one row per lot with the answer the contract's rules must give — ``attribution``,
   ``county_code``, ``awarded``, ``inv_year``, ``amount`` (exact yuan, NULL when unparseable),
-  ``is_info``, ``is_smart``, ``scenarios``, ``primary``, ``category``.
+  ``is_info``, ``is_smart``, ``scenarios``, ``primary``, ``category``, ``method`` (采购方式 without stray
+  text), ``budget`` (exact yuan) and the winner's columns of ``suppliers.py``.
 """
 
 from __future__ import annotations
@@ -609,8 +610,7 @@ def solve_amounts(rng, lots: pd.DataFrame, projects: pd.DataFrame, scale: float)
     lots["decoy"] = np.round(amount * rng.uniform(1.03, 1.3, m)).astype(np.int64)
     lots["decoy2"] = np.round(amount * rng.uniform(0.7, 0.97, m)).astype(np.int64)
     lots["contract_amount"] = np.where(rng.random(m) < 0.5, amount, np.round(amount * 0.985).astype(np.int64))
-    single = projects["method"].to_numpy()[lots["pid"].to_numpy()] == "单一来源"
-    lots["budget"] = _budgets(rng, amount, single)
+    lots["budget"] = _budgets(rng, amount, (lots["method"] == "单一来源").to_numpy())
     # unparseable awards only where nothing counts them
     lots["unparseable"] = (lots["kind"] == "ordinary") & (rng.random(m) < R.UNPARSEABLE_AWARD_RATE)
     # what the rules must read: NULL unless a later correction (parseable) replaces the result
