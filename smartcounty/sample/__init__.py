@@ -69,6 +69,10 @@ how lots are bought and who wins them (``scorecard.md``; measured distributions:
   数字县域建设规划编制（信息化）服务) or a data-platform project (``DATA_PLATFORM_COUNTY_RATE`` 25 %, e.g.
   数据共享交换平台（信息化）建设项目) among the county's informatization projects (the calibrated totals
   are unchanged: titles only, no scenario keyword).
+Measured on a scale-1 build (``docs/sample.md``): each integrity flag on 1.9-5.3 % of the awarded county
+informatization lots (22 % carry any); localities same county 36 %, same prefecture 21 %, other Guangxi
+24 %, outside Guangxi 13 %, unknown 5 %; every non-0/1 scorecard indicator has >= 18 distinct values per
+year, and every pillar is some county's weakest.
 
 registry
 - duplicate USCCs with different 核准日期 (latest wins): 3 % of enterprises, 10 % of them tied
