@@ -458,6 +458,9 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 FLAGS = ("single_source", "short_tender_window", "award_over_budget", "award_near_budget", "young_supplier",
          "inactive_supplier", "dominant_supplier")
 LOCALITIES = ("same_county", "same_prefecture", "other_guangxi", "outside_guangxi", "unknown")
+INDICATORS = ("scenario_breadth", "category_balance", "has_plan", "has_data_platform", "data_platform_investment_share",
+              "digital_economy_per_10k", "local_supplier_share", "network_index_score", "rural_internet_penetration",
+              "smart_city_investment_per_capita", "service_purchase_share")
 
 # The report's five recommendations (三、推进我区县域智慧城市建设的五点建议), one per scorecard pillar:
 # (short pillar name, the recommendation's title as the report words it, English of both).

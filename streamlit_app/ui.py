@@ -16,7 +16,8 @@ from streamlit_app.i18n import column_labels, is_english, t
 
 # Report fractions shown as percents in tables (the marts' indicator columns keep their own units).
 FRACTION_COLUMNS = frozenset(
-    {"smart_city_share", "share", "coverage_rate", "industry_share", "overall_rate", "rural_rate", "urban_rate"}
+    {"smart_city_share", "share", "coverage_rate", "industry_share", "overall_rate", "rural_rate", "urban_rate",
+     "flagged_share", "award_share"}
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -107,6 +108,23 @@ def _connectivity_rows() -> list[tuple]:
             rows.append((code, year, population, rural, users, rural_users, households, broadband,
                          bs5g, gigabit, village5g, f"connectivity/{year}.csv", i + 2))
     return rows
+
+
+SCORED_RELATIONS = ("county_scorecard", "county_scorecard_indicators", "county_integrity", "integrity_flags",
+                    "supplier_locality")
+
+
+def scored_serving_copy(built: Path, target: Path) -> Path:
+    """A copy of the pipeline-built serving copy when it has the scorecard and integrity relations,
+    else this hand-made copy (same contract columns) — for the pages that need them while the
+    models are still being merged. Never fakes relations in a pipeline-built copy."""
+    with duckdb.connect(str(built), read_only=True) as con:
+        present = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'report'").fetchall()}
+    if set(SCORED_RELATIONS) <= present:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copyfile(built, target))
+    return build_fixture_serving(target)
 
 
 def build_fixture_serving(path: Path) -> Path:

@@ -9,6 +9,7 @@ page's elements.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -22,9 +23,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 try:  # works whether or not tests/ is a package
-    from tests.app_fixture import build_fixture_serving
+    from tests.app_fixture import build_fixture_serving, scored_serving_copy
 except ImportError:
-    from app_fixture import build_fixture_serving
+    from app_fixture import build_fixture_serving, scored_serving_copy
 
 APP_DIR = Path(__file__).resolve().parent.parent / "streamlit_app"
 APP = APP_DIR / "app.py"
@@ -301,6 +302,121 @@ def test_quality_page(env: Path) -> None:
     assert sorted(checks["检查"]) == sorted(results["check_name"])
     assert sum("✗" in s for s in checks["状态"]) == int((~results["passed"]).sum())
     assert any("数据校验报告" in h.value for h in at.html)
+
+
+# ---------------------------------------------------------------- scorecard and integrity pages
+@pytest.fixture(scope="module")
+def scored(small_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pipeline-built copy once it has the scorecard relations (see ``scored_serving_copy``)."""
+    return scored_serving_copy(small_build.serving, tmp_path_factory.mktemp("scored") / "serving.duckdb")
+
+
+@pytest.fixture
+def scored_env(scored: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(scored))
+    return scored
+
+
+def vega_specs(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def map_rows(at: AppTest) -> pd.DataFrame:
+    """The county rows joined onto the boundaries of the page's choropleth."""
+    spec = next(s for s in vega_specs(at) if s.get("mark", {}).get("type") == "geoshape")
+    assert spec["data"]["url"] == "app/static/guangxi_counties.geojson"
+    return pd.DataFrame(spec["transform"][0]["from"]["data"]["values"])
+
+
+def test_scorecard_page_map_ranking_weakest_pillars_and_comparison(scored_env: Path) -> None:
+    env = scored_env
+    at = open_page("scorecard")
+    year = int(sql(env, "select max(year) y from report.county_scorecard").y[0])
+    card = sql(env, "select * from report.county_scorecard where year = ? order by rank nulls last, county_code",
+               [year])
+    # The map, coloured by the overall score: every county, with its score and rank.
+    rows = map_rows(at).set_index("county_code")
+    assert len(rows) == len(card) == 111
+    expected = card.set_index("county_code")
+    assert rows.loc[expected.index, "score"].tolist() == pytest.approx(expected["overall_score"].astype(float).tolist(),
+                                                                         nan_ok=True)
+    assert rows.loc[expected.index, "rank"].fillna(-1).tolist() == expected["rank"].fillna(-1).astype(float).tolist()
+    # … or by one indicator, its value and score from county_scorecard_indicators.
+    indicator = sql(env, "select indicator from report.county_scorecard_indicators where year = ? "
+                         "order by indicator limit 1", [year]).iat[0, 0]
+    at.selectbox(key="scorecard_measure.zh").set_value(indicator).run()
+    assert not at.exception
+    values = sql(env, "select county_code, value, score from report.county_scorecard_indicators "
+                      "where year = ? and indicator = ?", [year, indicator]).set_index("county_code")
+    rows = map_rows(at).set_index("county_code").loc[values.index]
+    assert rows["value"].tolist() == pytest.approx(values["value"].astype(float).tolist(), nan_ok=True)
+    assert rows["score"].tolist() == pytest.approx(values["score"].astype(float).tolist(), nan_ok=True)
+    # The ranked table, in rank order.
+    ranked = next(d.value for d in at.dataframe if "最需加强的建议" in d.value.columns)
+    assert list(ranked["区划代码"]) == list(card["county_code"])
+    # How many counties need each recommendation most, with the report's titles.
+    counts = card["weakest_pillar"].value_counts()
+    names = {1: "融合发展", 2: "互联互通", 3: "纵深化", 4: "融合创新", 5: "协作共建"}
+    for pillar, name in names.items():
+        assert metrics(at)[f"{pillar} {name}"] == str(int(counts.get(pillar, 0)))
+    weakest = next(d.value for d in at.dataframe if "建议" in d.value.columns and "县域数" in d.value.columns)
+    assert "（三）从“点状化”向“纵深化”转变推动智慧城市产业链发展" in set(weakest["建议"])
+    assert weakest["县域数"].sum() == card["weakest_pillar"].notna().sum()
+    # Comparison: two to four counties side by side.
+    pair = list(card["county_code"].iloc[[0, -1]])
+    at.multiselect(key="scorecard_compare").set_value(pair).run()
+    compared = [d.value for d in at.dataframe if "最需加强的建议" in d.value.columns][-1]
+    assert sorted(compared["区划代码"]) == sorted(pair)
+    at.multiselect(key="scorecard_compare").set_value(pair[:1]).run()
+    assert "请选择 2 至 4 个县域进行对比。" in texts(at)
+
+
+def test_integrity_page_flags_locality_suppliers_and_drilldown(scored_env: Path) -> None:
+    env = scored_env
+    at = open_page("integrity")
+    assert any("不是对违法违规的认定" in w.value for w in at.warning)
+    year = int(sql(env, "select max(year) y from report.county_integrity").y[0])
+    integrity = sql(env, "select * from report.county_integrity where year = ? "
+                         "order by flagged_lot_count desc, flagged_share desc nulls last, county_code", [year])
+    table = next(d.value for d in at.dataframe if "有旗标的标项" in d.value.columns)
+    assert list(table["区划代码"]) == list(integrity["county_code"])
+    assert list(table["单一来源"]) == list(integrity["single_source_count"])
+    # Drill-down: the county with the most flagged lots → its flagged lots → the notice lines behind them.
+    code = integrity["county_code"].iloc[0]
+    assert at.selectbox(key="integrity_county").value == code
+    flags = sql(env, "select lot_id, flag from report.integrity_flags where county_code = ? and investment_year = ?",
+                [code, year])
+    lots = next(d.value for d in at.dataframe if "触发数值" in d.value.columns)
+    assert set(lots["标项ID"]) == set(flags["lot_id"])
+    for lot_id in list(lots["标项ID"])[:2]:
+        at.selectbox(key="integrity_lot").set_value(lot_id).run()
+        assert not at.exception
+        notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices where lot_id = ?",
+                      [lot_id])
+        shown = next(d.value for d in at.dataframe if "公告类型" in d.value.columns)
+        assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
+    # Supplier locality of the year's smart-city money: all five classes.
+    locality = sql(env, "select * from report.supplier_locality where year = ?", [year])
+    labels = {"same_county": "本县域", "same_prefecture": "本设区市其他县域", "other_guangxi": "区内其他设区市",
+              "outside_guangxi": "区外", "unknown": "无法判断"}
+    for row in locality.itertuples():
+        assert metrics(at)[labels[row.locality]] == ("—" if pd.isna(row.award_share) else pct(row.award_share, 1))
+    # Top suppliers by award (a supplier is its USCC, else its name).
+    awarded = sql(env, """select sum(award_yuan) as award_yuan
+                          from marts.fct_procurement_lots
+                          where status = 'awarded' and is_informatization and county_code is not null
+                            and investment_year = ? and coalesce(supplier_uscc, supplier_name) is not null
+                          group by supplier_uscc, case when supplier_uscc is null then supplier_name end""", [year])
+    top = next(d.value for d in at.dataframe if "统一社会信用代码" in d.value.columns)
+    expected = sorted(awarded["award_yuan"].dropna().astype(float) / 1e4, reverse=True)[:len(top)]
+    assert top["成交金额（万元）"].dropna().tolist() == pytest.approx(expected)
+    # The first year renders too.
+    first = int(sql(env, "select min(year) y from report.county_integrity").y[0])
+    at.selectbox(key="integrity_year").set_value(first).run()
+    assert not at.exception
+    assert list(next(d.value for d in at.dataframe if "有旗标的标项" in d.value.columns)["区划代码"]) == list(
+        sql(env, "select county_code from report.county_integrity where year = ? "
+                 "order by flagged_lot_count desc, flagged_share desc nulls last, county_code", [first])["county_code"])
 
 
 # ---------------------------------------------------------------- language, publish, failures

@@ -7,7 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from streamlit_app import db, maps, ui
-from streamlit_app.i18n import PILLARS, frozen_labeler, indicator_label, pillar_label, recommendation_title, t, widget_key
+from streamlit_app.i18n import (
+    INDICATORS,
+    PILLARS,
+    frozen_labeler,
+    indicator_label,
+    pillar_label,
+    recommendation_title,
+    t,
+    widget_key,
+)
 
 st.title(t("page_scorecard"))
 st.caption(t("scorecard_intro"))
@@ -33,7 +42,8 @@ indicators = db.query(
 # ------------------------------------------------------------------ map
 ui.figure_title("图10", "scorecard_map_title")
 MEASURE_OVERALL = "overall"
-indicator_names = list(dict.fromkeys(indicators["indicator"]))
+indicator_names = sorted(dict.fromkeys(indicators["indicator"]),
+                         key=lambda name: INDICATORS.index(name) if name in INDICATORS else len(INDICATORS))
 measures = [MEASURE_OVERALL, *(f"pillar_{p}" for p in PILLARS), *indicator_names]
 
 
