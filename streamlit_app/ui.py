@@ -55,10 +55,10 @@ def to_wan(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def show_table(frame: pd.DataFrame, **kwargs):
+def show_table(frame: pd.DataFrame, **kwargs) -> None:
     """A dataframe with translated headers and yuan shown in 万元; a code column is dropped
     when its translated twin ``<code>_name`` is present. Rows keep their order, so a selection
-    event's row positions index ``frame``. Returns what ``st.dataframe`` returns."""
+    event's row positions index ``frame``."""
     twins = [c for c in frame.columns if f"{c}_name" in frame.columns]
     shown = to_wan(frame.drop(columns=twins))
     for name in shown.columns:
@@ -66,7 +66,7 @@ def show_table(frame: pd.DataFrame, **kwargs):
             shown[name] = shown[name].dt.strftime("%Y-%m-%d")
     labels = column_labels(shown.columns)
     config = {labels[c]: st.column_config.NumberColumn(format="percent") for c in shown.columns if c in FRACTION_COLUMNS}
-    return st.dataframe(shown.rename(columns=labels), hide_index=True, column_config=config, **kwargs)
+    st.dataframe(shown.rename(columns=labels), hide_index=True, column_config=config, **kwargs)
 
 
 def pick_table(frame: pd.DataFrame, *, key: str, column: str, target_key: str, **kwargs) -> None:
