@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -40,17 +41,17 @@ def load_geojson(path: Path = GEOJSON_PATH) -> dict:
 
 
 def _json_value(value: object) -> object:
-    """A JSON-safe scalar: NaN/NA → None, numpy scalars → Python, timestamps → ISO text."""
+    """A JSON-safe scalar: NaN/NA → None, numpy scalars and decimals → Python numbers, timestamps → ISO text."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        value = float(value)
+    elif hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
     return value
 
 

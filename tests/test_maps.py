@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -43,15 +45,17 @@ def test_choropleth_spec_joins_rows_by_county_code_and_keeps_every_boundary() ->
     geometry = _three_counties()
     codes = [f["properties"]["county_code"] for f in geometry["features"]]
     frame = pd.DataFrame({"county_code": codes[:2], "county_name": ["甲县", "乙县"],
-                          "score": [12.5, float("nan")], "rank": pd.array([1, None], dtype="Int64")})
+                          "score": [12.5, float("nan")], "rank": pd.array([1, None], dtype="Int64"),
+                          "award_yuan": [Decimal("1500000.50"), None]})
     spec = maps.choropleth(frame, geometry, color="score", color_title="综合得分", domain=(0, 100),
                            tooltip=[("county_name", "县域", None), ("score", "得分", ".1f")], highlight=codes[1])
     assert spec["data"]["values"] == geometry["features"]
+    json.dumps(spec)  # what Streamlit and vl-convert receive
     lookup = spec["transform"][0]
     assert lookup["lookup"] == "properties.county_code"
     assert lookup["from"]["data"]["values"] == [
-        {"county_code": codes[0], "county_name": "甲县", "score": 12.5, "rank": 1},
-        {"county_code": codes[1], "county_name": "乙县", "score": None, "rank": None},
+        {"county_code": codes[0], "county_name": "甲县", "score": 12.5, "rank": 1, "award_yuan": 1500000.5},
+        {"county_code": codes[1], "county_name": "乙县", "score": None, "rank": None, "award_yuan": None},
     ]
     assert spec["encoding"]["color"]["scale"]["domain"] == [0, 100]
     assert [t["title"] for t in spec["encoding"]["tooltip"]] == ["县域", "得分"]
