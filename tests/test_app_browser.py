@@ -24,9 +24,9 @@ import pytest
 
 from streamlit_app.launch import streamlit_args
 try:  # works whether or not tests/ is a package
-    from tests.app_fixture import scored_serving_copy
+    from tests.app_fixture import build_fixture_serving
 except ImportError:
-    from app_fixture import scored_serving_copy
+    from app_fixture import build_fixture_serving
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -239,7 +239,8 @@ def _cjk_families() -> set[str]:
 @pytest.mark.timeout(150)
 def test_recommendations_map_draws_111_counties_with_cjk_legend_and_names(tmp_path: Path, small_build) -> None:
     started = time.monotonic()
-    serving = scored_serving_copy(small_build.serving, tmp_path / "serving.duckdb")
+    serving = tmp_path / "serving.duckdb"
+    shutil.copyfile(small_build.serving, serving)
     with duckdb.connect(str(serving), read_only=True) as con:
         names = {row[0] for row in con.execute("select county_name from marts.dim_county").fetchall()}
     cjk = _cjk_families()

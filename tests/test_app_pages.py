@@ -23,9 +23,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 try:  # works whether or not tests/ is a package
-    from tests.app_fixture import build_fixture_serving, scored_serving_copy
+    from tests.app_fixture import build_fixture_serving
 except ImportError:
-    from app_fixture import build_fixture_serving, scored_serving_copy
+    from app_fixture import build_fixture_serving
 
 APP_DIR = Path(__file__).resolve().parent.parent / "streamlit_app"
 APP = APP_DIR / "app.py"
@@ -305,18 +305,6 @@ def test_quality_page(env: Path) -> None:
 
 
 # ---------------------------------------------------------------- scorecard and integrity pages
-@pytest.fixture(scope="module")
-def scored(small_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The pipeline-built copy once it has the scorecard relations (see ``scored_serving_copy``)."""
-    return scored_serving_copy(small_build.serving, tmp_path_factory.mktemp("scored") / "serving.duckdb")
-
-
-@pytest.fixture
-def scored_env(scored: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(scored))
-    return scored
-
-
 def vega_specs(at: AppTest) -> list[dict]:
     return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
 
@@ -328,8 +316,7 @@ def map_rows(at: AppTest) -> pd.DataFrame:
     return pd.DataFrame(spec["transform"][0]["from"]["data"]["values"])
 
 
-def test_scorecard_page_map_ranking_weakest_pillars_and_comparison(scored_env: Path) -> None:
-    env = scored_env
+def test_scorecard_page_map_ranking_weakest_pillars_and_comparison(env: Path) -> None:
     at = open_page("scorecard")
     year = int(sql(env, "select max(year) y from report.county_scorecard").y[0])
     card = sql(env, "select * from report.county_scorecard where year = ? order by rank nulls last, county_code",
@@ -371,8 +358,7 @@ def test_scorecard_page_map_ranking_weakest_pillars_and_comparison(scored_env: P
     assert "请选择 2 至 4 个县域进行对比。" in texts(at)
 
 
-def test_integrity_page_flags_locality_suppliers_and_drilldown(scored_env: Path) -> None:
-    env = scored_env
+def test_integrity_page_flags_locality_suppliers_and_drilldown(env: Path) -> None:
     at = open_page("integrity")
     assert any("不是对违法违规的认定" in w.value for w in at.warning)
     year = int(sql(env, "select max(year) y from report.county_integrity").y[0])
@@ -463,6 +449,16 @@ def test_missing_serving_copy_shows_friendly_message(tmp_path: Path, monkeypatch
     at.switch_page("views/county.py").run()
     assert not at.exception
     assert any("smartcounty build" in i.value for i in at.info)
+
+
+def test_copy_published_before_the_scorecard_asks_for_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hand-made copy predates the scorecard and integrity relations, like an old publish.
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(build_fixture_serving(tmp_path / "serving.duckdb")))
+    for page, relation in (("scorecard", "report.county_scorecard"), ("integrity", "report.county_integrity")):
+        at = open_page(page)
+        assert any(relation in i.value and "smartcounty build" in i.value for i in at.info), page
+    at = open_page("county")
+    assert not any("图7-附4" in h.value or "图7-附5" in h.value for h in at.subheader)
 
 
 def test_locked_serving_copy_shows_busy_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
