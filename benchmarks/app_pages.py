@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "streamlit_app" / "app.py"
-PAGES = ["overview", "investment", "scenarios", "modes", "enterprises", "connectivity", "county", "quality"]
+PAGES = ["overview", "investment", "scenarios", "modes", "enterprises", "connectivity", "scorecard", "integrity", "county",
+         "quality"]
 
 
 def render_seconds(page: str) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import io
 import json
 import os
@@ -84,18 +85,32 @@ def _wait_http(url: str, deadline: float) -> bytes:
 
 
 class Cdp:
-    """A minimal DevTools-protocol client: commands by id, events ignored."""
+    """A minimal DevTools-protocol client: commands by id, events ignored.
 
-    def __init__(self, ws) -> None:
+    Every socket read is bounded by the test's own deadline, so a browser that stops answering
+    fails the test with a clear message instead of blocking until pytest-timeout kills it.
+    """
+
+    def __init__(self, ws, deadline: float) -> None:
         self.ws = ws
+        self.deadline = deadline
         self.next_id = 0
+
+    async def _recv(self, method: str) -> dict:
+        remaining = self.deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            return json.loads(await asyncio.wait_for(self.ws.recv(), timeout=remaining))
+        except TimeoutError:
+            raise AssertionError(f"Chromium did not answer {method} before the test's deadline") from None
 
     async def send(self, method: str, **params):
         self.next_id += 1
         my_id = self.next_id
         await self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
         while True:
-            message = json.loads(await self.ws.recv())
+            message = await self._recv(method)
             if message.get("id") == my_id:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
@@ -141,13 +156,9 @@ def _headline_texts(serving: Path) -> list[str]:
     return [f"{share * 100:.2f}%", f"{with_sc} / {total}"]
 
 
-def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) -> None:
-    started = time.monotonic()
-    serving = tmp_path / "serving.duckdb"  # the copy `smartcounty build` published from a small drop
-    shutil.copyfile(small_build.serving, serving)
-    headline = _headline_texts(serving)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
+@contextlib.contextmanager
+def _app_in_chromium(serving: Path, tmp_path: Path, deadline: float):
+    """`streamlit run` on ``serving`` and headless Chromium; yields (DevTools page URL, app URL)."""
     app_port, cdp_port = _free_port(), _free_port()
     env = {**os.environ, "SMARTCOUNTY_SERVING": str(serving), "PYTHONDONTWRITEBYTECODE": "1"}
     app = _start([sys.executable, "-m", "streamlit", *streamlit_args(app_port)], env, tmp_path / "streamlit.log")
@@ -160,17 +171,25 @@ def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) 
         env, tmp_path / "chromium.log",
     )
     try:
-        deadline = started + 75
         _wait_http(f"http://127.0.0.1:{app_port}/_stcore/health", deadline)
         _wait_http(f"http://127.0.0.1:{cdp_port}/json/version", deadline)
         targets = json.loads(_wait_http(f"http://127.0.0.1:{cdp_port}/json/list", deadline))
         ws_url = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
-        overview_text, overview_png, scenarios_png = asyncio.run(
-            _drive(ws_url, f"http://127.0.0.1:{app_port}", headline, deadline)
-        )
+        yield ws_url, f"http://127.0.0.1:{app_port}"
     finally:
         _stop(browser)
         _stop(app)
+
+
+def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) -> None:
+    started = time.monotonic()
+    serving = tmp_path / "serving.duckdb"  # the copy `smartcounty build` published from a small drop
+    shutil.copyfile(small_build.serving, serving)
+    headline = _headline_texts(serving)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    deadline = started + 75
+    with _app_in_chromium(serving, tmp_path, deadline) as (ws_url, base):
+        overview_text, overview_png, scenarios_png = asyncio.run(_drive(ws_url, base, headline, deadline))
 
     for text in headline:
         assert text in overview_text
@@ -185,7 +204,7 @@ async def _drive(ws_url: str, base: str, headline: list[str], deadline: float):
 
     no_exception = "!document.querySelector('[data-testid=\"stException\"]')"
     async with websockets.connect(ws_url, max_size=None) as ws:
-        cdp = Cdp(ws)
+        cdp = Cdp(ws, deadline)
         await cdp.send("Page.enable")
         # A deep link as the very first request of a fresh server: the page must still run inside
         # the app shell (navigation + language switch), not alone.
@@ -203,3 +222,75 @@ async def _drive(ws_url: str, base: str, headline: list[str], deadline: float):
         await asyncio.sleep(3)
         overview_png = await cdp.screenshot(SCREENSHOTS / "overview.png")
     return text, overview_png, scenarios_png
+
+
+# ---------------------------------------------------------------- the map of Guangxi
+SHAPES_JS = ("document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg "
+             "path[aria-roledescription=\"geoshape\"]')")
+NO_EXCEPTION_JS = "!document.querySelector('[data-testid=\"stException\"]')"
+
+
+def _cjk_families() -> set[str]:
+    """Font families installed here that cover Chinese (fontconfig's view, as Chromium's)."""
+    listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    return {name.strip() for line in listing.splitlines() for name in line.split(",") if name.strip()}
+
+
+@pytest.mark.timeout(150)
+def test_recommendations_map_draws_111_counties_with_cjk_legend_and_names(tmp_path: Path, small_build) -> None:
+    started = time.monotonic()
+    serving = tmp_path / "serving.duckdb"
+    shutil.copyfile(small_build.serving, serving)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        names = {row[0] for row in con.execute("select county_name from marts.dim_county").fetchall()}
+    cjk = _cjk_families()
+    assert cjk, "no font with Chinese glyphs is installed (make test installs fonts-noto-cjk)"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Our own deadline, well inside pytest-timeout, so a hang fails here with a message.
+    deadline = started + 120
+    with _app_in_chromium(serving, tmp_path, deadline) as (ws_url, base):
+        result = asyncio.run(_drive_map(ws_url, base, deadline))
+
+    assert result["shapes"] == 111
+    assert result["legend"] == "综合得分"
+    assert result["tooltip"] in names, result["tooltip"]
+    # Every glyph of the legend title and of the county's name came from a font with Chinese glyphs.
+    for part in ("legend", "tooltip"):
+        fonts = result[f"{part}_fonts"]
+        assert fonts and all(f["familyName"] in cjk for f in fonts), (part, fonts, sorted(cjk))
+        assert sum(f["glyphCount"] for f in fonts) == len(result[part]), (part, fonts)
+    assert _pixel_stddev(result["png"]) > 10, "map screenshot looks blank"
+
+
+async def _drive_map(ws_url: str, base: str, deadline: float) -> dict:
+    import websockets
+
+    async with websockets.connect(ws_url, max_size=None) as ws:
+        cdp = Cdp(ws, deadline)
+        for domain in ("Page", "DOM", "CSS"):
+            await cdp.send(f"{domain}.enable")
+        await cdp.send("Page.navigate", url=f"{base}/recommendations")
+        await cdp.wait_for(["建议监测", "图10"], deadline, extra_js=f"{SHAPES_JS}.length > 0 && {NO_EXCEPTION_JS}")
+        shapes = await cdp.evaluate(f"{SHAPES_JS}.length")
+        legend = await cdp.evaluate(
+            "(document.querySelector('[data-testid=\"stVegaLiteChart\"] .role-legend-title text') || {}).textContent")
+        # Hover a county where it is itself under the pointer: the tooltip names it.
+        point = await cdp.evaluate(f"""(() => {{
+            for (const p of {SHAPES_JS}) {{
+                const r = p.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+                if (document.elementFromPoint(x, y) === p) return [x, y];
+            }}
+            return null; }})()""")
+        assert point, "no county shape is under its own centre"
+        await cdp.send("Input.dispatchMouseEvent", type="mouseMoved", x=point[0], y=point[1])
+        await cdp.wait_for([], deadline, extra_js="document.querySelector('#vg-tooltip-element.visible')")
+        # The tooltip's first value is the county's name.
+        tooltip = await cdp.evaluate("document.querySelector('#vg-tooltip-element td.value').textContent")
+        document = await cdp.send("DOM.getDocument", depth=-1, pierce=True)
+        fonts = {}
+        for part, selector in (("legend", '[data-testid="stVegaLiteChart"] .role-legend-title text'),
+                               ("tooltip", "#vg-tooltip-element td.value")):
+            node = await cdp.send("DOM.querySelector", nodeId=document["root"]["nodeId"], selector=selector)
+            fonts[f"{part}_fonts"] = (await cdp.send("CSS.getPlatformFontsForNode", nodeId=node["nodeId"]))["fonts"]
+        png = await cdp.screenshot(SCREENSHOTS / "recommendations.png")
+    return {"shapes": shapes, "legend": legend, "tooltip": tooltip, "png": png, **fonts}

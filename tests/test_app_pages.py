@@ -9,6 +9,7 @@ page's elements.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -229,7 +230,7 @@ def test_connectivity_page(env: Path) -> None:
     assert values[f"{int(penetration['year'])}年城镇互联网普及率"] == pct(penetration["urban_rate"], 1)
 
 
-def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
+def test_county_profile_lots_table_and_notice_lineage(env: Path) -> None:
     # A county with a development mode, i.e. with awarded smart-city lots (taken from the data).
     code = sql(env, "select county_code from report.development_modes order by county_code limit 1").iat[0, 0]
     at = open_page("county")
@@ -238,14 +239,17 @@ def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
     lots = sql(env, "select * from marts.fct_procurement_lots where county_code = ? and is_smart_city", [code])
     table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
     assert sorted(table["项目名称"]) == sorted(lots["project_name"])
-    labels = [e.label for e in at.expander]
-    for title in lots["project_name"]:
-        assert any(label.startswith(title) for label in labels)
-    notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices n "
-                       "join marts.fct_procurement_lots l using (lot_id) "
-                       "where l.county_code = ? and l.is_smart_city", [code])
-    shown = pd.concat([d.value for d in at.dataframe if "公告类型" in d.value.columns])
-    assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
+    # One table and one lot's notices at a time: no expander per lot any more.
+    assert not any(label.startswith(title) for label in (e.label for e in at.expander) for title in lots["project_name"])
+    picker = at.selectbox(key="county_lot")
+    assert sorted(picker.options) == sorted(f"{r.project_name}（{r.lot_id}）" for r in lots.itertuples())
+    for lot_id in list(lots["lot_id"])[:3]:
+        at.selectbox(key="county_lot").set_value(lot_id).run()
+        assert not at.exception
+        notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices where lot_id = ?",
+                      [lot_id])
+        shown = next(d.value for d in at.dataframe if "公告类型" in d.value.columns)
+        assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
     mode = sql(env, "select mode from report.development_modes where county_code = ?", [code]).iat[0, 0]
     assert metrics(at)["发展模式"] == {"integrated_platform": "一体化平台统筹", "resource_endowment": "资源禀赋切入",
                                        "unified_deployment": "统一部署"}[mode]
@@ -300,6 +304,107 @@ def test_quality_page(env: Path) -> None:
     assert any("数据校验报告" in h.value for h in at.html)
 
 
+# ---------------------------------------------------------------- scorecard and integrity pages
+def vega_specs(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def map_rows(at: AppTest) -> pd.DataFrame:
+    """The county rows joined onto the boundaries of the page's choropleth."""
+    spec = next(s for s in vega_specs(at) if s.get("mark", {}).get("type") == "geoshape")
+    assert spec["data"]["url"] == "app/static/guangxi_counties.geojson"
+    return pd.DataFrame(spec["transform"][0]["from"]["data"]["values"])
+
+
+def test_scorecard_page_map_ranking_weakest_pillars_and_comparison(env: Path) -> None:
+    at = open_page("scorecard")
+    year = int(sql(env, "select max(year) y from report.county_scorecard").y[0])
+    card = sql(env, "select * from report.county_scorecard where year = ? order by rank nulls last, county_code",
+               [year])
+    # The map, coloured by the overall score: every county, with its score and rank.
+    rows = map_rows(at).set_index("county_code")
+    assert len(rows) == len(card) == 111
+    expected = card.set_index("county_code")
+    assert rows.loc[expected.index, "score"].tolist() == pytest.approx(expected["overall_score"].astype(float).tolist(),
+                                                                         nan_ok=True)
+    assert rows.loc[expected.index, "rank"].fillna(-1).tolist() == expected["rank"].fillna(-1).astype(float).tolist()
+    # … or by one indicator, its value and score from county_scorecard_indicators.
+    indicator = sql(env, "select indicator from report.county_scorecard_indicators where year = ? "
+                         "order by indicator limit 1", [year]).iat[0, 0]
+    at.selectbox(key="scorecard_measure.zh").set_value(indicator).run()
+    assert not at.exception
+    values = sql(env, "select county_code, value, score from report.county_scorecard_indicators "
+                      "where year = ? and indicator = ?", [year, indicator]).set_index("county_code")
+    rows = map_rows(at).set_index("county_code").loc[values.index]
+    assert rows["value"].tolist() == pytest.approx(values["value"].astype(float).tolist(), nan_ok=True)
+    assert rows["score"].tolist() == pytest.approx(values["score"].astype(float).tolist(), nan_ok=True)
+    # The ranked table, in rank order.
+    ranked = next(d.value for d in at.dataframe if "最需加强的建议" in d.value.columns)
+    assert list(ranked["区划代码"]) == list(card["county_code"])
+    # How many counties need each recommendation most, with the report's titles.
+    counts = card["weakest_pillar"].value_counts()
+    names = {1: "融合发展", 2: "互联互通", 3: "纵深化", 4: "融合创新", 5: "协作共建"}
+    for pillar, name in names.items():
+        assert metrics(at)[f"{pillar} {name}"] == str(int(counts.get(pillar, 0)))
+    weakest = next(d.value for d in at.dataframe if "建议" in d.value.columns and "县域数" in d.value.columns)
+    assert "（三）从“点状化”向“纵深化”转变推动智慧城市产业链发展" in set(weakest["建议"])
+    assert weakest["县域数"].sum() == card["weakest_pillar"].notna().sum()
+    # Comparison: two to four counties side by side.
+    pair = list(card["county_code"].iloc[[0, -1]])
+    at.multiselect(key="scorecard_compare").set_value(pair).run()
+    compared = [d.value for d in at.dataframe if "最需加强的建议" in d.value.columns][-1]
+    assert sorted(compared["区划代码"]) == sorted(pair)
+    at.multiselect(key="scorecard_compare").set_value(pair[:1]).run()
+    assert "请选择 2 至 4 个县域进行对比。" in texts(at)
+
+
+def test_integrity_page_flags_locality_suppliers_and_drilldown(env: Path) -> None:
+    at = open_page("integrity")
+    assert any("不是对违法违规的认定" in w.value for w in at.warning)
+    year = int(sql(env, "select max(year) y from report.county_integrity").y[0])
+    integrity = sql(env, "select * from report.county_integrity where year = ? "
+                         "order by flagged_lot_count desc, flagged_share desc nulls last, county_code", [year])
+    table = next(d.value for d in at.dataframe if "有旗标的标项" in d.value.columns)
+    assert list(table["区划代码"]) == list(integrity["county_code"])
+    assert list(table["单一来源"]) == list(integrity["single_source_count"])
+    # Drill-down: the county with the most flagged lots → its flagged lots → the notice lines behind them.
+    code = integrity["county_code"].iloc[0]
+    assert at.selectbox(key="integrity_county").value == code
+    flags = sql(env, "select lot_id, flag from report.integrity_flags where county_code = ? and investment_year = ?",
+                [code, year])
+    lots = next(d.value for d in at.dataframe if "触发数值" in d.value.columns)
+    assert set(lots["标项ID"]) == set(flags["lot_id"])
+    for lot_id in list(lots["标项ID"])[:2]:
+        at.selectbox(key="integrity_lot").set_value(lot_id).run()
+        assert not at.exception
+        notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices where lot_id = ?",
+                      [lot_id])
+        shown = next(d.value for d in at.dataframe if "公告类型" in d.value.columns)
+        assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
+    # Supplier locality of the year's smart-city money: all five classes.
+    locality = sql(env, "select * from report.supplier_locality where year = ?", [year])
+    labels = {"same_county": "本县域", "same_prefecture": "本设区市其他县域", "other_guangxi": "区内其他设区市",
+              "outside_guangxi": "区外", "unknown": "无法判断"}
+    for row in locality.itertuples():
+        assert metrics(at)[labels[row.locality]] == ("—" if pd.isna(row.award_share) else pct(row.award_share, 1))
+    # Top suppliers by award (a supplier is its USCC, else its name).
+    awarded = sql(env, """select sum(award_yuan) as award_yuan
+                          from marts.fct_procurement_lots
+                          where status = 'awarded' and is_informatization and county_code is not null
+                            and investment_year = ? and coalesce(supplier_uscc, supplier_name) is not null
+                          group by supplier_uscc, case when supplier_uscc is null then supplier_name end""", [year])
+    top = next(d.value for d in at.dataframe if "统一社会信用代码" in d.value.columns)
+    expected = sorted(awarded["award_yuan"].dropna().astype(float) / 1e4, reverse=True)[:len(top)]
+    assert top["成交金额（万元）"].dropna().tolist() == pytest.approx(expected)
+    # The first year renders too.
+    first = int(sql(env, "select min(year) y from report.county_integrity").y[0])
+    at.selectbox(key="integrity_year").set_value(first).run()
+    assert not at.exception
+    assert list(next(d.value for d in at.dataframe if "有旗标的标项" in d.value.columns)["区划代码"]) == list(
+        sql(env, "select county_code from report.county_integrity where year = ? "
+                 "order by flagged_lot_count desc, flagged_share desc nulls last, county_code", [first])["county_code"])
+
+
 # ---------------------------------------------------------------- language, publish, failures
 def test_english_switch_translates_labels_across_pages(env: Path) -> None:
     at = open_page()
@@ -344,6 +449,16 @@ def test_missing_serving_copy_shows_friendly_message(tmp_path: Path, monkeypatch
     at.switch_page("views/county.py").run()
     assert not at.exception
     assert any("smartcounty build" in i.value for i in at.info)
+
+
+def test_copy_published_before_the_scorecard_asks_for_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The hand-made copy predates the scorecard and integrity relations, like an old publish.
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(build_fixture_serving(tmp_path / "serving.duckdb")))
+    for page, relation in (("scorecard", "report.county_scorecard"), ("integrity", "report.county_integrity")):
+        at = open_page(page)
+        assert any(relation in i.value and "smartcounty build" in i.value for i in at.info), page
+    at = open_page("county")
+    assert not any("图7-附4" in h.value or "图7-附5" in h.value for h in at.subheader)
 
 
 def test_locked_serving_copy_shows_busy_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
