@@ -26,6 +26,8 @@ PAGES = [
     ("modes.py", "modes", "page_modes", ":material/hub:"),
     ("enterprises.py", "enterprises", "page_enterprises", ":material/business:"),
     ("connectivity.py", "connectivity", "page_connectivity", ":material/cell_tower:"),
+    ("scorecard.py", "recommendations", "page_scorecard", ":material/map:"),
+    ("integrity.py", "integrity", "page_integrity", ":material/policy:"),
     ("county.py", "county", "page_county", ":material/location_city:"),
     ("quality.py", "quality", "page_quality", ":material/fact_check:"),
 ]

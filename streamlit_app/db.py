@@ -95,6 +95,13 @@ def _run(path: str, sql: str, params: tuple) -> pd.DataFrame:
     raise AssertionError("unreachable")
 
 
+def relation_exists(schema: str, name: str) -> bool:
+    """Whether the serving copy has ``schema.name`` (an older copy may predate a page's relations)."""
+    return bool(scalar(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ))
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern that matches ``text`` literally anywhere (use with ``ESCAPE '\\'``)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

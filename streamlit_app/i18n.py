@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 
 import streamlit as st
+from pandas import NA as pd_NA
 
 LANG_KEY = "lang_en"
 
@@ -30,6 +31,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "page_connectivity": ("网络", "Connectivity"),
     "page_county": ("县域画像", "County profile"),
     "page_quality": ("数据质量", "Data quality"),
+    "page_integrity": ("采购透明度", "Procurement integrity"),
+    "page_scorecard": ("建议监测", "Recommendations monitor"),
     # figure frame
     "badge_match": ("✓ 与报告一致", "✓ matches report"),
     "badge_mismatch": ("✗ 与报告不一致", "✗ differs from report"),
@@ -144,8 +147,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "search_lots": ("搜索项目名称", "Search lot titles"),
     "search_placeholder": ("输入项目名称中的文字，例如 雪亮工程", "Text in the lot title, e.g. 雪亮工程"),
     "search_all_counties": ("在全部县域的全部项目中搜索", "Search every lot of every county"),
-    "lots_found": ("共 {n} 个标项，展开可查看公告及其来源文件和行号。",
-                   "{n} lots; expand one for its notices with source file and line."),
+    "lots_found": ("共 {n} 个标项；点选一行（或在下方列表中选择）查看其公告及来源文件和行号。",
+                   "{n} lots; select a row (or pick one below) for its notices with source file and line."),
     "lots_truncated": ("只显示前 {n} 个标项，请缩小搜索范围。", "Showing the first {n} lots; narrow the search."),
     "no_lots_found": ("没有符合条件的标项。", "No matching lots."),
     "no_notices": ("没有公告记录。", "No notices."),
@@ -155,6 +158,58 @@ _TEXT: dict[str, tuple[str, str]] = {
                                   "{total} on the register, {de} digital-economy, {smart} smart-city enterprises."),
     "county_connectivity_title": ("本县域网络基础设施", "This county's connectivity"),
     "county_no_connectivity": ("本县域没有网络指标数据。", "No connectivity rows for this county."),
+    "county_lots_pick": ("查看标项的公告（也可在上表中点选一行）", "Notices of lot (or select a row in the table above)"),
+    "county_lot_notices": ("所选标项的公告及来源行", "Notices of the selected lot and their source lines"),
+    "county_scorecard_title": ("本县域建议监测得分与在全区的位置", "This county's scorecard and its place on the map"),
+    "county_integrity_title": ("本县域采购旗标与供应商来源", "This county's integrity flags and supplier locality"),
+    "m_overall_score": ("{year}年综合得分", "{year} overall score"),
+    "m_scorecard_rank": ("{year}年综合排名", "{year} overall rank"),
+    "m_weakest_pillar": ("最需加强", "Needs most"),
+    "m_flagged_lots": ("{year}年有旗标的标项", "{year} flagged lots"),
+    "scorecard_missing": ("本服务库中没有 {relation}：请用包含该模型的版本重新运行 `smartcounty build`。",
+                          "{relation} is not in this serving copy: rerun `smartcounty build` with a version "
+                          "that has it."),
+    "locality_all_years": ("本县域已成交智慧城市标项的供应商来源（全部年份）",
+                           "Supplier locality of this county's awarded smart-city lots (all years)"),
+    # integrity
+    "integrity_disclaimer": ("**旗标是供复核的提示性指标，不是对违法违规的认定。** 每个旗标都附有触发它的数值和公告来源行，"
+                             "请据此核对原始公告后再下结论。",
+                             "**A flag is an indicator for review, not a finding of wrongdoing.** Each flag comes with "
+                             "the values that raised it and the notice lines behind it; check the notices before "
+                             "drawing any conclusion."),
+    "integrity_counties_title": ("各县域采购旗标（按投资年份）", "Integrity flags per county (by investment year)"),
+    "integrity_chart_caption": ("有旗标标项最多的 {n} 个县域，按旗标类型堆叠。", "The {n} counties with the most flagged "
+                                "lots, stacked by flag."),
+    "integrity_pick_county": ("查看县域的旗标标项（也可在上表中点选一行）", "Flagged lots of county (or select a row above)"),
+    "integrity_lots_title": ("所选县域的旗标标项", "Flagged lots of the selected county"),
+    "integrity_pick_lot": ("查看标项背后的公告行（也可在上表中点选一行）", "Notice lines behind lot (or select a row above)"),
+    "integrity_notices_title": ("旗标背后的公告行（来源文件与行号）", "Notice lines behind the flags (file and line)"),
+    "integrity_no_flags": ("该县域本年度没有旗标。", "No flags for this county and year."),
+    "locality_title": ("智慧城市资金流向：中标供应商来源地", "Where smart-city money goes: supplier locality"),
+    "top_suppliers_title": ("中标金额最多的供应商（信息化标项）", "Top suppliers by award (informatization lots)"),
+    "flag_count": ("旗标数", "Flags"),
+    "flag": ("旗标", "Flag"),
+    "locality": ("供应商来源", "Supplier locality"),
+    "award_share_axis": ("占当年智慧城市投资", "Share of the year's smart-city investment"),
+    # scorecard
+    "scorecard_intro": ("按报告“五点建议”把每个县域每年的情况量化为五个支柱、十一项指标；得分为全区百分位（0–100，越高越好）。",
+                        "The report's five recommendations measured per county and year: five pillars, eleven "
+                        "indicators, each scored as a percentile across counties (0–100, higher is better)."),
+    "scorecard_map_title": ("广西县域建议监测地图", "Map of Guangxi: recommendations scorecard"),
+    "scorecard_measure": ("着色依据", "Colour by"),
+    "measure_overall": ("综合得分", "Overall score"),
+    "map_no_value": ("灰色：无数值。", "Grey: no value."),
+    "scorecard_rank_title": ("县域综合排名", "Counties ranked by overall score"),
+    "scorecard_compare_title": ("县域对比（五个支柱）", "County comparison (five pillars)"),
+    "scorecard_compare_pick": ("选择 2–4 个县域", "Choose 2–4 counties"),
+    "scorecard_compare_hint": ("请选择 2 至 4 个县域进行对比。", "Choose two to four counties to compare."),
+    "scorecard_weakest_title": ("各项建议是多少个县域的最弱支柱", "Counties whose weakest pillar is each recommendation"),
+    "pillar": ("支柱", "Pillar"),
+    "pillar_score": ("支柱得分", "Pillar score"),
+    "value": ("数值", "Value"),
+    "indicator_score": ("得分", "Score"),
+    "measure_rank": ("排名", "Rank"),
+    "county_count": ("县域数", "Counties"),
     # quality
     "data_quality_title": ("数据质量：按来源和原因统计", "Data quality by source and reason"),
     "row_count": ("行数", "Rows"),
@@ -221,6 +276,32 @@ _CODES: dict[str, tuple[str, str]] = {
     "superseded_duplicate": ("重复企业记录（已被替代）", "Superseded duplicate"),
     "unattributed": ("无法归属县域", "Unattributed"),
     "not_county_level": ("非县级（市级或区级以上）", "Not county-level"),
+    # integrity flags (indicators for review)
+    "single_source": ("单一来源采购", "Single source"),
+    "short_tender_window": ("招标期过短", "Short tender window"),
+    "award_over_budget": ("成交价超预算", "Award over budget"),
+    "award_near_budget": ("成交价贴近预算", "Award near budget"),
+    "young_supplier": ("新成立供应商", "Young supplier"),
+    "inactive_supplier": ("非存续供应商", "Inactive supplier"),
+    "dominant_supplier": ("同一采购人集中中标", "Dominant supplier"),
+    # supplier locality
+    "same_county": ("本县域", "Same county"),
+    "same_prefecture": ("本设区市其他县域", "Same prefecture"),
+    "other_guangxi": ("区内其他设区市", "Elsewhere in Guangxi"),
+    "outside_guangxi": ("区外", "Outside Guangxi"),
+    "unknown": ("无法判断", "Unknown"),
+    # scorecard indicators
+    "scenario_breadth": ("应用场景种数", "Scenario breadth"),
+    "category_balance": ("三类场景投资均衡度", "Category balance"),
+    "has_plan": ("有顶层规划项目", "Has a plan"),
+    "has_data_platform": ("有数据平台项目", "Has a data platform"),
+    "data_platform_investment_share": ("数据平台投资占比", "Data-platform investment share"),
+    "digital_economy_per_10k": ("每万人数字经济企业数", "Digital-economy enterprises per 10k"),
+    "local_supplier_share": ("本县域供应商中标占比", "Local supplier share"),
+    "network_index_score": ("网络基础设施得分", "Network infrastructure score"),
+    "rural_internet_penetration": ("农村互联网普及率", "Rural internet penetration"),
+    "smart_city_investment_per_capita": ("人均智慧城市投资（元）", "Smart-city investment per capita (yuan)"),
+    "service_purchase_share": ("购买服务占比", "Service purchase share"),
 }
 
 _COLUMNS: dict[str, tuple[str, str]] = {
@@ -329,7 +410,95 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "table_name": ("表", "Table"),
     "severity": ("级别", "Severity"),
     "failed_expectations": ("未通过的期望", "Failed expectations"),
+    "flagged_lot_count": ("有旗标的标项", "Flagged lots"),
+    "flagged_share": ("有旗标占比", "Flagged share"),
+    "single_source_count": ("单一来源", "Single source"),
+    "short_tender_window_count": ("招标期过短", "Short tender window"),
+    "award_over_budget_count": ("超预算", "Over budget"),
+    "award_near_budget_count": ("贴近预算", "Near budget"),
+    "young_supplier_count": ("新成立供应商", "Young supplier"),
+    "inactive_supplier_count": ("非存续供应商", "Inactive supplier"),
+    "dominant_supplier_count": ("集中中标", "Dominant supplier"),
+    "flag": ("旗标代码", "Flag code"),
+    "flag_name": ("旗标", "Flag"),
+    "flags": ("旗标", "Flags"),
+    "flag_count": ("旗标数", "Flags"),
+    "detail": ("触发数值", "Detail"),
+    "project_code": ("项目编号", "Project code"),
+    "locality": ("来源代码", "Locality code"),
+    "locality_name": ("供应商来源", "Supplier locality"),
+    "supplier_locality": ("来源代码", "Locality code"),
+    "award_share": ("占智慧城市投资", "Share of smart-city investment"),
+    "supplier_uscc": ("统一社会信用代码", "USCC"),
+    "in_registry": ("在企业登记中", "In registry"),
+    "home_county_name": ("所在县域", "Home county"),
+    "award_date": ("成交日期", "Award date"),
+    "tender_date": ("招标日期", "Tender date"),
+    "decision_days": ("招标至成交天数", "Days tender to award"),
+    "pillar_1_score": ("1 融合发展", "1 Integration"),
+    "pillar_2_score": ("2 互联互通", "2 Interconnection"),
+    "pillar_3_score": ("3 纵深化", "3 Depth"),
+    "pillar_4_score": ("4 融合创新", "4 Innovation"),
+    "pillar_5_score": ("5 协作共建", "5 Collaboration"),
+    "overall_score": ("综合得分", "Overall score"),
+    "weakest_pillar": ("最弱支柱", "Weakest pillar"),
+    "weakest_pillar_name": ("最需加强的建议", "Recommendation needed most"),
+    "pillar": ("支柱", "Pillar"),
+    "pillar_name": ("建议", "Recommendation"),
+    "indicator": ("指标代码", "Indicator code"),
+    "indicator_name": ("指标", "Indicator"),
+    "value": ("数值", "Value"),
+    "n_counties": ("参与计分县域数", "Counties scored"),
+    "measure_score": ("得分", "Score"),
+    "measure_rank": ("排名", "Rank"),
 }
+
+
+# Code lists in the contract's order (docs: scorecard contract, "Integrity flags" and "Locality").
+FLAGS = ("single_source", "short_tender_window", "award_over_budget", "award_near_budget", "young_supplier",
+         "inactive_supplier", "dominant_supplier")
+LOCALITIES = ("same_county", "same_prefecture", "other_guangxi", "outside_guangxi", "unknown")
+
+# The report's five recommendations (三、推进我区县域智慧城市建设的五点建议), one per scorecard pillar:
+# (short pillar name, the recommendation's title as the report words it, English of both).
+RECOMMENDATIONS: dict[int, tuple[str, str, str, str]] = {
+    1: ("融合发展", "从“单点切入”向“融合发展”转变布局谋划规划发展方向",
+        "Integration", "From single entry points to integrated development: plan the direction of development"),
+    2: ("互联互通", "从“向上报送”向“互联互通”转变促进数据要素高效流通",
+        "Interconnection", "From reporting upwards to interconnection: let data flow efficiently"),
+    3: ("纵深化", "从“点状化”向“纵深化”转变推动智慧城市产业链发展",
+        "Depth", "From scattered points to depth: grow the smart-city industry chain"),
+    4: ("融合创新", "从“打实地基”向“融合创新”转变推进基础设施升级",
+        "Innovation", "From laying foundations to integrated innovation: upgrade the infrastructure"),
+    5: ("协作共建", "从“政府包揽”向“协作共建”转变创新资源保障合作模式",
+        "Collaboration", "From government doing it all to building together: new models for resources and cooperation"),
+}
+PILLARS = tuple(RECOMMENDATIONS)
+
+
+def _pillar_number(pillar: object) -> int | None:
+    if pillar is None or (isinstance(pillar, float) and pillar != pillar) or pillar is pd_NA:
+        return None
+    number = int(pillar)
+    return number if number in RECOMMENDATIONS else None
+
+
+def pillar_label(pillar: object) -> str:
+    """'3 纵深化' (English: '3 Depth'); '—' for no pillar."""
+    number = _pillar_number(pillar)
+    if number is None:
+        return "—"
+    zh, _, en, _ = RECOMMENDATIONS[number]
+    return f"{number} {en if is_english() else zh}"
+
+
+def recommendation_title(pillar: object) -> str:
+    """The recommendation's title from the report, e.g. '（三）从“点状化”向“纵深化”转变…'."""
+    number = _pillar_number(pillar)
+    if number is None:
+        return "—"
+    _, zh, _, en = RECOMMENDATIONS[number]
+    return f"({number}) {en}" if is_english() else f"（{'一二三四五'[number - 1]}）{zh}"
 
 
 _language: ContextVar[bool | None] = ContextVar("smartcounty_language", default=None)
@@ -371,6 +540,9 @@ status_label = code_label
 notice_class_label = code_label
 source_label = code_label
 reason_label = code_label
+flag_label = code_label
+locality_label = code_label
+indicator_label = code_label
 
 
 def frozen_labeler(label=code_label):

@@ -28,7 +28,8 @@ def streamlit_args(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> 
         "--server.maxUploadSize", "0",
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
-        "--server.enableStaticServing", "false",
+        # Serves streamlit_app/static/ (the county boundaries, fetched once by the browser) only.
+        "--server.enableStaticServing", "true",
         "--client.toolbarMode", "viewer",
         "--global.developmentMode", "false",
     ]

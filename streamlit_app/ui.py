@@ -54,9 +54,10 @@ def to_wan(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def show_table(frame: pd.DataFrame, **kwargs) -> None:
+def show_table(frame: pd.DataFrame, **kwargs):
     """A dataframe with translated headers and yuan shown in 万元; a code column is dropped
-    when its translated twin ``<code>_name`` is present."""
+    when its translated twin ``<code>_name`` is present. Rows keep their order, so a selection
+    event's row positions index ``frame``. Returns what ``st.dataframe`` returns."""
     twins = [c for c in frame.columns if f"{c}_name" in frame.columns]
     shown = to_wan(frame.drop(columns=twins))
     for name in shown.columns:
@@ -64,7 +65,22 @@ def show_table(frame: pd.DataFrame, **kwargs) -> None:
             shown[name] = shown[name].dt.strftime("%Y-%m-%d")
     labels = column_labels(shown.columns)
     config = {labels[c]: st.column_config.NumberColumn(format="percent") for c in shown.columns if c in FRACTION_COLUMNS}
-    st.dataframe(shown.rename(columns=labels), hide_index=True, column_config=config, **kwargs)
+    return st.dataframe(shown.rename(columns=labels), hide_index=True, column_config=config, **kwargs)
+
+
+def pick_table(frame: pd.DataFrame, *, key: str, column: str, target_key: str, **kwargs) -> None:
+    """A sortable table whose selected row sets the widget ``target_key`` to that row's ``column``.
+
+    The drill-down is driven by that widget (a selectbox), so it also works from the keyboard,
+    survives re-sorting and is scriptable; clicking a row is a shortcut that moves it.
+    """
+
+    def follow_selection() -> None:
+        rows = st.session_state[key].selection.rows
+        if rows and rows[0] < len(frame):
+            st.session_state[target_key] = frame.iloc[rows[0]][column]
+
+    show_table(frame, key=key, on_select=follow_selection, selection_mode="single-row", **kwargs)
 
 
 # ---------------------------------------------------------------- the figure frame

@@ -135,6 +135,8 @@ def build_fixture_serving(path: Path) -> Path:
         _build_connectivity(con)
         _build_quality(con)
         _build_report(con)
+        _build_suppliers_and_flags(con)
+        _build_scorecard(con)
         _build_meta(con, report_html)
     finally:
         con.close()
@@ -508,6 +510,180 @@ def _build_report(con: duckdb.DuckDBPyConnection) -> None:
         union all select 'procurement', 'unattributed', 1
         union all select 'procurement', 'not_county_level', 1
         order by 1, 2
+        """
+    )
+
+
+# Integrity flags raised on fixture lots: (lot_id, flag, detail).
+_FLAGS: list[tuple[str, str, str]] = [
+    ("GXZC2022-002|1", "single_source", "采购方式：单一来源"),
+    ("GXZC2022-002|1", "award_near_budget", "成交 1250 万元 ≥ 99.5% × 预算 1255 万元"),
+    ("GXZC2022-001|1", "short_tender_window", "公开招标 5 天 < 20 天"),
+    ("GXZC2023-001|1", "young_supplier", "成立于成交前 90 天"),
+    ("GXZC2023-002|1", "dominant_supplier", "同一采购人 3 个标项中 3 个、金额占 80%"),
+    ("GXZC2023-004|1", "award_over_budget", "成交 725 万元 > 预算 700 万元"),
+    ("GXZC2023-006|1", "inactive_supplier", "成交日供应商已注销"),
+]
+# Winning suppliers by lot (USCC from the fixture registry, or one from outside Guangxi, or none).
+_SUPPLIER_OF = {
+    "GXZC2022-001|1": "91450325MA5K000011", "GXZC2022-002|1": "91450325MA5K000011",
+    "GXZC2023-001|1": "91450325MA5K000022", "GXZC2023-002|1": "91450325MA5K000011",
+    "GXZC2022-003|1": "91450321MA5K000033", "GXZC2022-005|1": "91450103MA5K000066",
+    "GXZC2023-004|1": "91440300MA5K0000DD", "GXZC2022-007|1": "91450103MA5K000055",
+}
+_LOCALITY_SQL = """
+    case when l.supplier_uscc is null then 'unknown'
+         when s.home_county_code = l.county_code then 'same_county'
+         when s.home_prefecture_code = c.prefecture_code then 'same_prefecture'
+         when s.home_division_code like '45%' then 'other_guangxi'
+         else 'outside_guangxi' end
+"""
+
+
+def _build_suppliers_and_flags(con: duckdb.DuckDBPyConnection) -> None:
+    """Lot attributes, dim_supplier, integrity flags and supplier locality (scorecard contract)."""
+    for column, kind in [("procurement_method", "varchar"), ("budget_yuan", "decimal(38, 6)"), ("award_date", "date"),
+                         ("tender_date", "date"), ("decision_days", "integer"), ("supplier_name", "varchar"),
+                         ("supplier_uscc", "varchar"), ("supplier_locality", "varchar")]:
+        con.execute(f"alter table marts.fct_procurement_lots add column {column} {kind}")
+    con.execute(
+        """
+        update marts.fct_procurement_lots l set procurement_method = '公开招标',
+            budget_yuan = (select max(budget_yuan) from marts.fct_procurement_notices n where n.lot_id = l.lot_id),
+            tender_date = (select min(publish_date) from marts.fct_procurement_notices n
+                           where n.lot_id = l.lot_id and n.notice_class = 'tender')
+        """
+    )
+    con.execute(
+        "update marts.fct_procurement_lots set award_date = investment_date, "
+        "decision_days = investment_date - tender_date, supplier_name = '广西某某信息技术有限公司' "
+        "where status = 'awarded'"
+    )
+    con.executemany("update marts.fct_procurement_lots set supplier_uscc = ? where lot_id = ?",
+                    [(uscc, lot) for lot, uscc in _SUPPLIER_OF.items()])
+    con.execute(
+        """
+        create table marts.dim_supplier as
+        with u as (select supplier_uscc, max(supplier_name) as supplier_name from marts.fct_procurement_lots
+                   where supplier_uscc is not null group by all)
+        select u.supplier_uscc, coalesce(e.enterprise_name, u.supplier_name) as supplier_name,
+               e.uscc is not null as in_registry, e.established_date, e.status_class,
+               e.county_code as registry_county_code,
+               coalesce(e.county_code, substr(u.supplier_uscc, 3, 6)) as home_division_code,
+               c.county_code as home_county_code, c.prefecture_code as home_prefecture_code
+        from u left join marts.fct_enterprises e on e.uscc = u.supplier_uscc
+        left join marts.dim_county c on c.county_code = coalesce(e.county_code, substr(u.supplier_uscc, 3, 6))
+        """
+    )
+    con.execute(
+        f"""
+        update marts.fct_procurement_lots l set supplier_locality = x.locality
+        from (select l.lot_id, {_LOCALITY_SQL} as locality
+              from marts.fct_procurement_lots l left join marts.dim_supplier s using (supplier_uscc)
+              left join marts.dim_county c on c.county_code = l.county_code) x
+        where x.lot_id = l.lot_id and l.status = 'awarded' and l.county_code is not null
+        """
+    )
+    con.execute(
+        "create table report.integrity_flags (lot_id varchar, project_code varchar, county_code varchar, "
+        "investment_year integer, flag varchar, detail varchar)"
+    )
+    for lot_id, flag, detail in _FLAGS:
+        con.execute(
+            "insert into report.integrity_flags select lot_id, project_code, county_code, investment_year, ?, ? "
+            "from marts.fct_procurement_lots where lot_id = ?",
+            [flag, detail, lot_id],
+        )
+    flags = ["single_source", "short_tender_window", "award_over_budget", "award_near_budget", "young_supplier",
+             "inactive_supplier", "dominant_supplier"]
+    con.execute(
+        f"""
+        create table report.county_integrity as
+        with y as (select year from marts.dim_year where is_report_year),
+        l as (select * from marts.fct_procurement_lots
+              where status = 'awarded' and is_informatization and county_code is not null),
+        per as (
+            select y.year, c.county_code, count(distinct l.lot_id) as lot_count,
+                   count(distinct f.lot_id) as flagged_lot_count,
+                   {', '.join(f"count(*) filter (where f.flag = '{flag}') as {flag}_count" for flag in flags)}
+            from y cross join marts.dim_county c
+            left join l on l.county_code = c.county_code and l.investment_year = y.year
+            left join report.integrity_flags f on f.lot_id = l.lot_id
+            group by all)
+        select year, county_code, lot_count, flagged_lot_count,
+               flagged_lot_count / nullif(lot_count, 0) as flagged_share,
+               {', '.join(f'{flag}_count' for flag in flags)}
+        from per order by year, county_code
+        """
+    )
+    con.execute(
+        """
+        create table report.supplier_locality as
+        with y as (select year from marts.dim_year where is_report_year),
+        k(locality) as (values ('same_county'), ('same_prefecture'), ('other_guangxi'), ('outside_guangxi'),
+                               ('unknown')),
+        l as (select * from marts.fct_procurement_lots
+              where status = 'awarded' and is_smart_city and county_code is not null)
+        , total as (select investment_year as year, sum(award_yuan) as award_yuan from l group by all)
+        select y.year, k.locality, count(l.lot_id) as lot_count, coalesce(sum(l.award_yuan), 0) as award_yuan,
+               coalesce(sum(l.award_yuan), 0) / nullif(any_value(t.award_yuan), 0) as award_share
+        from y cross join k left join l on l.investment_year = y.year and l.supplier_locality = k.locality
+        left join total t on t.year = y.year
+        group by y.year, k.locality order by 1, 2
+        """
+    )
+
+
+def _build_scorecard(con: duckdb.DuckDBPyConnection) -> None:
+    """Eleven indicators per (year, county) from a hash (scenario_breadth from the lots), scored by
+    the contract's percentile formula, then pillars, overall, rank and weakest pillar."""
+    indicators = [(1, "scenario_breadth"), (1, "category_balance"), (1, "has_plan"), (2, "has_data_platform"),
+                  (2, "data_platform_investment_share"), (3, "digital_economy_per_10k"),
+                  (3, "local_supplier_share"), (4, "network_index_score"), (4, "rural_internet_penetration"),
+                  (5, "smart_city_investment_per_capita"), (5, "service_purchase_share")]
+    values = ", ".join(f"({pillar}, '{name}')" for pillar, name in indicators)
+    con.execute(
+        f"""
+        create table report.county_scorecard_indicators as
+        with y as (select year from marts.dim_year where is_report_year),
+        i(pillar, indicator) as (values {values}),
+        breadth as (select l.county_code, l.investment_year as year, count(distinct s.scenario_code) as n
+                    from marts.fct_procurement_lots l join marts.fct_lot_scenarios s using (lot_id)
+                    where l.status = 'awarded' and l.is_smart_city group by all),
+        v as (
+            select y.year, c.county_code, i.pillar, i.indicator,
+                   case when i.indicator = 'scenario_breadth' then coalesce(b.n, 0)::double
+                        when i.indicator in ('has_plan', 'has_data_platform') then (hash(c.county_code, i.indicator) % 2)::double
+                        when i.indicator = 'local_supplier_share' and hash(c.county_code, y.year) % 3 = 0 then null
+                        else (hash(c.county_code, i.indicator, y.year) % 1000) / 1000.0 end as value
+            from y cross join marts.dim_county c cross join i
+            left join breadth b on b.county_code = c.county_code and b.year = y.year)
+        select year, county_code, pillar, indicator, value,
+               case when value is null then null
+                    when count(value) over w = 1 then 100.0
+                    else round(100.0 * (rank() over (partition by year, indicator, value is null order by value) - 1)
+                               / (count(value) over w - 1), 6) end as score,
+               count(value) over w as n_counties
+        from v
+        window w as (partition by year, indicator)
+        """
+    )
+    pillars = ", ".join(f"round(avg(score) filter (where pillar = {p}), 6) as pillar_{p}_score" for p in range(1, 6))
+    con.execute(
+        f"""
+        create table report.county_scorecard as
+        with p as (select year, county_code, {pillars}
+                   from report.county_scorecard_indicators group by all),
+        o as (select *, round((pillar_1_score + pillar_2_score + pillar_3_score + pillar_4_score + pillar_5_score)
+                              / 5, 6) as overall_score from p)
+        select o.year, o.county_code, c.county_name, c.prefecture_name,
+               pillar_1_score, pillar_2_score, pillar_3_score, pillar_4_score, pillar_5_score, overall_score,
+               rank() over (partition by o.year order by overall_score desc) as rank,
+               list_position([pillar_1_score, pillar_2_score, pillar_3_score, pillar_4_score, pillar_5_score],
+                             least(pillar_1_score, pillar_2_score, pillar_3_score, pillar_4_score, pillar_5_score))
+                   as weakest_pillar
+        from o join marts.dim_county c using (county_code)
+        order by year, rank, county_code
         """
     )
 

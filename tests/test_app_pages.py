@@ -236,7 +236,7 @@ def test_connectivity_page(env: Path) -> None:
     assert values[f"{int(penetration['year'])}年城镇互联网普及率"] == pct(penetration["urban_rate"], 1)
 
 
-def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
+def test_county_profile_lots_table_and_notice_lineage(env: Path) -> None:
     # A county with a development mode, i.e. with awarded smart-city lots (taken from the data).
     code = sql(env, "select county_code from report.development_modes order by county_code limit 1").iat[0, 0]
     at = open_page("county")
@@ -245,14 +245,17 @@ def test_county_profile_lots_notices_and_lineage(env: Path) -> None:
     lots = sql(env, "select * from marts.fct_procurement_lots where county_code = ? and is_smart_city", [code])
     table = next(d.value for d in at.dataframe if "项目名称" in d.value.columns)
     assert sorted(table["项目名称"]) == sorted(lots["project_name"])
-    labels = [e.label for e in at.expander]
-    for title in lots["project_name"]:
-        assert any(label.startswith(title) for label in labels)
-    notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices n "
-                       "join marts.fct_procurement_lots l using (lot_id) "
-                       "where l.county_code = ? and l.is_smart_city", [code])
-    shown = pd.concat([d.value for d in at.dataframe if "公告类型" in d.value.columns])
-    assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
+    # One table and one lot's notices at a time: no expander per lot any more.
+    assert not any(label.startswith(title) for label in (e.label for e in at.expander) for title in lots["project_name"])
+    picker = at.selectbox(key="county_lot")
+    assert sorted(picker.options) == sorted(f"{r.project_name}（{r.lot_id}）" for r in lots.itertuples())
+    for lot_id in list(lots["lot_id"])[:3]:
+        at.selectbox(key="county_lot").set_value(lot_id).run()
+        assert not at.exception
+        notices = sql(env, "select source_file, source_line from marts.fct_procurement_notices where lot_id = ?",
+                      [lot_id])
+        shown = next(d.value for d in at.dataframe if "公告类型" in d.value.columns)
+        assert set(zip(shown["来源文件"], shown["行号"])) == set(zip(notices["source_file"], notices["source_line"]))
     mode = sql(env, "select mode from report.development_modes where county_code = ?", [code]).iat[0, 0]
     assert metrics(at)["发展模式"] == {"integrated_platform": "一体化平台统筹", "resource_endowment": "资源禀赋切入",
                                        "unified_deployment": "统一部署"}[mode]

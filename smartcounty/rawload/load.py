@@ -99,6 +99,7 @@ VECTOR_COLUMNS = {
     "procurement": {
         "__budget_literal": lambda t: amount_literal(t.column("预算金额"), AMOUNT_PATTERN),
         "__award_literal": lambda t: amount_literal(t.column("中标金额"), AMOUNT_PATTERN),
+        "__supplier_uscc_ok": lambda t: uscc_valid(pc.utf8_upper(t.column("供应商统一社会信用代码"))),
     },
     "registry": {
         "__capital_literal": lambda t: amount_literal(t.column("注册资本"), CAPITAL_PATTERN),
@@ -217,6 +218,8 @@ def typed_sql(spec: SourceSpec, ref: Reference, src: str) -> str:
             "division_code": P.division_code_sql(c("区划代码")),
             "budget_yuan": P.decimal_sql(c("__budget_literal")),
             "award_yuan": P.decimal_sql(c("__award_literal")),
+            # scorecard.md "Lot attributes": the registry's cleaning and GB 32100 check; invalid → NULL
+            "supplier_uscc": f"CASE WHEN {c('__supplier_uscc_ok')} THEN upper({c('供应商统一社会信用代码')}) END",
         }
         checks = [
             ("missing_required", _missing(spec)),

@@ -1,10 +1,23 @@
 """县域画像 County profile: one county's figures, smart-city lots (each with its notices and their
 source lines), enterprises and connectivity; a search box over lot titles."""
 
+import pandas as pd
 import streamlit as st
 
-from streamlit_app import db, ui
-from streamlit_app.i18n import county_type_label, mode_label, notice_class_label, status_label, t
+from streamlit_app import db, maps, ui
+from streamlit_app.i18n import (
+    FLAGS,
+    LOCALITIES,
+    county_type_label,
+    flag_label,
+    locality_label,
+    mode_label,
+    notice_class_label,
+    pillar_label,
+    recommendation_title,
+    status_label,
+    t,
+)
 
 MAX_LOTS = 100
 
@@ -60,6 +73,39 @@ cols[3].metric(t("m_smart_city_enterprises"), ui.count(enterprise_totals["smart_
 if not mode.empty and mode.iloc[0]["evidence_lot"]:
     st.markdown(t("evidence_lot", lot=mode.iloc[0]["evidence_lot"]))
 
+# ------------------------------------------------------------------ scorecard and map
+if db.relation_exists("report", "county_scorecard"):
+    st.divider()
+    ui.figure_title("图7-附4", "county_scorecard_title")
+    scorecard = db.query("select * from report.county_scorecard where county_code = ? order by year", [code])
+    if scorecard.empty:
+        st.info(t("no_data"))
+    else:
+        latest = scorecard.iloc[-1]
+        year = int(latest["year"])
+        cols = st.columns(3)
+        cols[0].metric(t("m_overall_score", year=year),
+                       "—" if pd.isna(latest["overall_score"]) else f"{float(latest['overall_score']):.1f}")
+        cols[1].metric(t("m_scorecard_rank", year=year), "—" if pd.isna(latest["rank"]) else f"#{int(latest['rank'])}")
+        cols[2].metric(t("m_weakest_pillar"), pillar_label(latest["weakest_pillar"]))
+        if pd.notna(latest["weakest_pillar"]):
+            st.markdown(f"**{recommendation_title(latest['weakest_pillar'])}**")
+        everyone = db.query(
+            "select county_code, county_name, overall_score, rank from report.county_scorecard where year = ?", [year]
+        )
+        left, right = st.columns([3, 2])
+        with left:
+            st.vega_lite_chart(maps.choropleth(
+                everyone.assign(rank=everyone["rank"].astype("Float64")), maps.GEOJSON_URL,
+                color="overall_score", color_title=t("m_overall_score", year=year), domain=(0, 100), highlight=code,
+                tooltip=[("county_name", t("county"), None), ("overall_score", t("measure_overall"), ".1f"),
+                         ("rank", t("measure_rank"), "d")], height=380,
+            ), width="stretch")
+        with right:
+            ui.show_table(scorecard.drop(columns=["county_code", "county_name", "prefecture_name"]).assign(
+                weakest_pillar_name=[pillar_label(p) for p in scorecard["weakest_pillar"]]))
+    ui.figure_footer(f"county_{code}_scorecard", scorecard, "county_scorecard", published=False)
+
 # ------------------------------------------------------------------ investment by year
 ui.figure_title("图7", "county_investment_title")
 investment = db.query(
@@ -111,31 +157,77 @@ if lots.empty:
 else:
     st.caption(t("lots_found", n=len(lots)))
     shown = lots.assign(status_name=[status_label(s) for s in lots["status"]])
-    ui.show_table(shown.drop(columns=["status"]))
+    ui.pick_table(shown.drop(columns=["status"]), key="county_lot_table", column="lot_id", target_key="county_lot",
+                  height=min(420, 38 + 35 * len(lots)))
+ui.figure_footer(f"county_{code}_lots", lots, "fct_procurement_lots", published=False)
+
+if not lots.empty:
+    # One lot's notices at a time (the table above or this list picks it): a page of expanders, one
+    # per lot, grew thousands of pixels long on a full drop.
+    st.subheader(t("county_lot_notices"))
+    titles = dict(zip(lots["lot_id"], lots["project_name"]))
+    lot_id = st.selectbox(t("county_lots_pick"), list(lots["lot_id"]),
+                          format_func=lambda lot: f"{titles.get(lot, lot)}（{lot}）", key="county_lot")
+    lot = lots[lots["lot_id"] == lot_id].iloc[0]
+    st.markdown(f"**{lot['project_name']}** · {status_label(lot['status'])} · {ui.yi(lot['award_yuan'], 4)} {t('unit_yi')}")
     notices = db.query(
         """
-        select lot_id, notice_class, publish_date, award_yuan, budget_yuan, procurement_method, supplier_name,
+        select notice_class, publish_date, award_yuan, budget_yuan, procurement_method, supplier_name,
                source_file, source_line, is_collapsed_repost, survivor_row_id, notice_id
         from marts.fct_procurement_notices
-        where list_contains(?, lot_id)
-        order by lot_id, publish_date, source_file, source_line
+        where lot_id = ?
+        order by publish_date, source_file, source_line
         """,
-        [list(lots["lot_id"])],
+        [lot_id],
     )
-    grouped = {lot_id: frame for lot_id, frame in notices.groupby("lot_id", sort=False)}
-    for lot in lots.itertuples(index=False):
-        label = f"{lot.project_name} · {status_label(lot.status)} · {ui.yi(lot.award_yuan, 4)} {t('unit_yi')}"
-        with st.expander(label):
-            lot_notices = grouped.get(lot.lot_id)
-            if lot_notices is None:
-                st.caption(t("no_notices"))
-                continue
-            lot_notices = lot_notices.drop(columns=["lot_id"])
-            lot_notices.insert(0, "notice_class_name", [notice_class_label(c) for c in lot_notices["notice_class"]])
-            ui.show_table(lot_notices.drop(columns=["notice_class"]))
-            if lot.award_source_file:
-                st.caption(t("award_source", file=lot.award_source_file, line=int(lot.award_source_line)))
-ui.figure_footer(f"county_{code}_lots", lots, "fct_procurement_lots", published=False)
+    if notices.empty:
+        st.caption(t("no_notices"))
+    else:
+        notices.insert(0, "notice_class_name", [notice_class_label(c) for c in notices["notice_class"]])
+        ui.show_table(notices.drop(columns=["notice_class"]))
+    if pd.notna(lot["award_source_file"]):
+        st.caption(t("award_source", file=lot["award_source_file"], line=int(lot["award_source_line"])))
+    ui.figure_footer(f"lot_{lot_id}_notices", notices, "fct_procurement_notices", published=False)
+
+# ------------------------------------------------------------------ integrity flags, supplier locality
+if db.relation_exists("report", "county_integrity"):
+    st.divider()
+    ui.figure_title("图7-附5", "county_integrity_title")
+    st.caption(t("integrity_disclaimer"))
+    integrity = db.query(
+        f"select year, lot_count, flagged_lot_count, flagged_share, {', '.join(f'{f}_count' for f in FLAGS)} "
+        "from report.county_integrity where county_code = ? order by year",
+        [code],
+    )
+    ui.show_table(integrity)
+    ui.figure_footer(f"county_{code}_integrity", integrity, "county_integrity", published=False)
+    county_flags = db.query(
+        """
+        select f.investment_year, f.lot_id, l.project_name, f.flag, f.detail
+        from report.integrity_flags f join marts.fct_procurement_lots l using (lot_id)
+        where f.county_code = ?
+        order by f.investment_year desc, f.lot_id, f.flag
+        """,
+        [code],
+    )
+    if not county_flags.empty:
+        ui.show_table(county_flags.assign(flag_name=[flag_label(f) for f in county_flags["flag"]]), height=300)
+    ui.figure_footer(f"county_{code}_flags", county_flags, "integrity_flags", published=False)
+
+    st.caption(t("locality_all_years"))
+    locality = db.query(
+        """
+        select supplier_locality as locality, count(*) as lot_count, sum(award_yuan) as award_yuan
+        from marts.fct_procurement_lots
+        where county_code = ? and is_smart_city and status = 'awarded'
+        group by all
+        """,
+        [code],
+    )
+    order = {name: i for i, name in enumerate(LOCALITIES)}
+    locality = locality.sort_values("locality", key=lambda c: c.map(order)).reset_index(drop=True)
+    ui.show_table(locality.assign(locality_name=[locality_label(c) for c in locality["locality"]]))
+    ui.figure_footer(f"county_{code}_locality", locality, "fct_procurement_lots", published=False)
 
 # ------------------------------------------------------------------ enterprises
 st.divider()
