@@ -1,10 +1,11 @@
 """`smartcounty bulletin` on the small e2e build: every number read back from the DOCX and the
-PDF equals its report relation; the PDF has all its glyphs and both charts; errors write nothing."""
+PDF equals its report relation; the PDF has all its glyphs and its charts; errors write nothing."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -62,6 +63,8 @@ def relations(small_build):
                                  (year - 1, year)),
             "national": _rows(con, "select * from report.national_share where year = ?", (year,))[0],
             "built_at": con.execute("select max(built_at) from meta.build_info").fetchone()[0],
+            "scorecard": _rows(con, "select * from report.county_scorecard where year = ? "
+                                    "order by rank nulls last, county_code", (year,)),
         }
 
 
@@ -99,6 +102,28 @@ def expected_numbers(rel) -> set[str]:
     nat = rel["national"]
     out |= {str(_yi(nat["national_smart_city_investment_yuan"])), str(_yi(nat["county_smart_city_investment_yuan"])),
             str(_pct(nat["share"]))}
+    return out | scorecard_numbers(rel["scorecard"])
+
+
+def _score(x) -> str:
+    return str(_r(x, 1))
+
+
+def pillar_facts(rows, pillar: int) -> tuple[int, str, int, str]:
+    """(counties scored, median score, counties whose weakest pillar it is, their share) as printed."""
+    scores = [r[f"pillar_{pillar}_score"] for r in rows if r[f"pillar_{pillar}_score"] is not None]
+    weakest = sum(1 for r in rows if r["weakest_pillar"] == pillar)
+    return len(scores), _score(statistics.median(scores)), weakest, str(_pct(weakest / len(rows)))
+
+
+def scorecard_numbers(rows) -> set[str]:
+    out = {"3", "100"}  # 图3, 满分100分
+    for pillar in range(1, 6):
+        n, median, weakest, share = pillar_facts(rows, pillar)
+        out |= {str(n), median, str(weakest), share}
+    for r in rows:
+        out |= {str(r["rank"])} | {_score(r[c]) for c in [*(f"pillar_{i}_score" for i in range(1, 6)), "overall_score"]
+                                    if r[c] is not None}
     return out
 
 
@@ -116,6 +141,9 @@ def key_phrases(rel) -> list[str]:
         f"互联网普及率为{_pct(rel['penetration'][1]['overall_rate'])}%",
         f"占全国{_pct(rel['national']['share'])}%",
         *(f"{r['rank']}{r['county_name']}" for r in top),
+        *(f"中位数为{pillar_facts(rel['scorecard'], p)[1]}分" for p in range(1, 6)),
+        *(f"{pillar_facts(rel['scorecard'], p)[2]}个县域（占{pillar_facts(rel['scorecard'], p)[3]}%）以此项为最薄弱环节"
+          for p in range(1, 6)),
     ]
 
 
@@ -138,7 +166,7 @@ def _docx_body(path: Path) -> tuple[str, list[str]]:
         (notes if in_notes else body).append(text.strip())
     for table in doc.tables:
         for row in table.rows:
-            body.append("".join(cell.text for cell in row.cells))
+            body.append("\t".join(cell.text for cell in row.cells))
     return "\n".join(body), notes
 
 
@@ -157,11 +185,21 @@ def test_docx_numbers_equal_the_report_relations(written, relations):
     assert all(f"{relations['built_at']:%Y-%m-%d %H:%M}" in n for n in notes)
 
 
+def test_docx_appendix_lists_every_county_as_the_scorecard(written, relations):
+    doc = open_docx(str(written[0] / f"bulletin_{relations['year']}.docx"))
+    appendix = doc.tables[-1]
+    shown = [[c.text for c in row.cells] for row in appendix.rows[1:]]
+    assert len(shown) == len(relations["scorecard"]) == 111
+    for cells, r in zip(shown, relations["scorecard"]):
+        assert cells[:3] == [str(r["rank"]) if r["rank"] is not None else "—", r["county_name"], r["prefecture_name"]]
+        assert cells[-1] == (_score(r["overall_score"]) if r["overall_score"] is not None else "—")
+
+
 def test_docx_sets_east_asian_fonts(written, relations):
     doc = open_docx(str(written[0] / f"bulletin_{relations['year']}.docx"))
     rfonts = doc.styles["Normal"].element.rPr.rFonts
     assert rfonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
-    assert len(doc.inline_shapes) == 2  # 图1 and 图2
+    assert len(doc.inline_shapes) == 3  # 图1, 图2 and the map 图3
 
 
 @NEEDS_POPPLER
@@ -201,7 +239,7 @@ def test_pdf_embeds_its_fonts_has_every_glyph_and_both_charts(written, relations
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert not missing_glyphs(text, _covered_chars())
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert [ln.split()[2] for ln in images.splitlines()[2:]].count("image") == 2  # 图1, 图2 (an smask is not one)
+    assert [ln.split()[2] for ln in images.splitlines()[2:]].count("image") == 3  # 图1-3 (an smask is not one)
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
     pages = [Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("page*.png"))]
     colours = set()

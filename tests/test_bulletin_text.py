@@ -111,3 +111,59 @@ def test_parse_formats():
     for bad in ("", "docx,odt"):
         with pytest.raises(ValueError):
             parse_formats(bad)
+
+
+def _data(scorecard):
+    from datetime import date, datetime
+
+    from smartcounty.bulletin.data import BulletinData
+
+    fig1 = {y: {"year": y, "informatization_investment_yuan": inv, "smart_city_investment_yuan": smart,
+                "smart_city_share": smart / inv} for y, inv, smart in ((2022, 5.1e9, 1.0e9), (2023, 4.9e9, 1.09e9))}
+    return BulletinData(
+        year=2023, previous_year=2022, built_at=datetime(2026, 11, 27, 13, 0), fig1=fig1,
+        coverage={"as_of_year": 2023, "counties_total": 111, "counties_with_smart_city": 111, "coverage_rate": 1.0},
+        scenarios=[{"scenario_zh": "治安防控", "category": "city_governance", "lot_count": 9, "rank": 1}],
+        categories=[{"category": "city_governance", "lot_count": 9, "rank": 1}],
+        hot_topics={"雪亮工程": 10},
+        mode_summary=[{"mode": "unified_deployment", "county_count": 80, "rank": 1}],
+        modes=[{"mode": "unified_deployment", "county_name": "兴安县"}],
+        enterprises={"as_of_date": date(2024, 6, 30), "digital_economy_enterprises": 16_012, "smart_city_enterprises": 80},
+        network=[{"rank": i, "county_name": f"区{i}", "county_type": "district", "score": 90.0 - i,
+                  "is_urban_unit": i != 3} for i in range(1, 25)],
+        penetration={2023: {"overall_rate": 0.752, "rural_rate": 0.564, "urban_rate": 0.85}},
+        national_share={"national_smart_city_investment_yuan": 2.1e11, "county_smart_city_investment_yuan": 1.09e9,
+                        "share": 0.0052},
+        scorecard=scorecard,
+    )
+
+
+def test_compose_words_follow_the_data():
+    from smartcounty.bulletin.compose import compose
+    from smartcounty.bulletin.model import Paragraph
+
+    body = "".join(b.text for b in compose(_data(None), with_figures=False).blocks if isinstance(b, Paragraph))
+    assert "比例从2022年的19.61%上升2.63个百分点至2023年的22.24%" in body
+    assert "信息化项目投资由51.00亿元下降至49.00亿元（下降2.00亿元）" in body
+    assert "数字经济企业约1.6万家" in body
+    assert "前20名的20个县域中城区或县级市有19个" in body  # not "均为": one of them is a county
+    assert "较上年" not in body  # no previous year of penetration → no comparison invented
+
+
+def test_compose_without_a_scorecard_says_so_instead_of_inventing_numbers():
+    from smartcounty.bulletin.compose import compose
+    from smartcounty.bulletin.model import Paragraph, Table
+
+    doc = compose(_data(None), with_figures=False)
+    assert any("尚无县域评分卡" in b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert [b.caption for b in doc.blocks if isinstance(b, Table)] == ["表1 2023年县域网络基础设施排名前20名"]
+    with_card = compose(_data(_scorecard_rows()), with_figures=False)
+    assert not any("尚无县域评分卡" in b.text for b in with_card.blocks if isinstance(b, Paragraph))
+    appendix = [b for b in with_card.blocks if isinstance(b, Table)][-1]
+    assert [row[1] for row in appendix.rows] == ["县1", "县2"]
+
+
+def _scorecard_rows():
+    return [{"county_code": f"45010{i}", "county_name": f"县{i}", "prefecture_name": "南宁市", "rank": i,
+             **{f"pillar_{p}_score": 50.0 + p - i for p in range(1, 6)}, "overall_score": 53.0 - i,
+             "weakest_pillar": 1} for i in (1, 2)]

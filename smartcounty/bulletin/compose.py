@@ -26,11 +26,11 @@ def _source(data: BulletinData, *relations: str) -> Note:
 
 
 def compose(data: BulletinData, with_figures: bool = True) -> Document:
-    doc = Document(year=data.year)
+    doc = Document()
     _front(doc, data)
     _status(doc, data, with_figures)
     _problems(doc, data)
-    _recommendations(doc, data)
+    _recommendations(doc, data, with_figures)
     return doc
 
 
@@ -149,7 +149,7 @@ def _problems(doc: Document, data: BulletinData) -> None:
     )))
 
 
-def _recommendations(doc: Document, data: BulletinData) -> None:
+def _recommendations(doc: Document, data: BulletinData, with_figures: bool) -> None:
     y = data.year
     doc.add(Heading("三、推进我区县域智慧城市建设的五点建议", 1))
     if data.scorecard is None:
@@ -163,6 +163,8 @@ def _recommendations(doc: Document, data: BulletinData) -> None:
         doc.add(Paragraph((text.pillar_sentence(y, summary), _source(data, SCORECARD))))
     if data.scorecard is None:
         return
+    if with_figures:
+        doc.add(Figure(figures.scorecard_map_png(data.scorecard), f"图3 {y}年县域智慧城市评分卡综合得分分布"))
     doc.add(Heading("附表 县域一览", 1))
     doc.add(Table(
         f"附表 {y}年县域智慧城市评分卡（满分100分）",

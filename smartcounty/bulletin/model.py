@@ -46,7 +46,6 @@ class Table:
 
 @dataclass
 class Document:
-    year: int
     blocks: list = field(default_factory=list)
 
     def add(self, block) -> None:
