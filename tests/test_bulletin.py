@@ -140,7 +140,7 @@ def key_phrases(rel) -> list[str]:
         f"有{rel['enterprises']['smart_city_enterprises']}家",
         f"互联网普及率为{_pct(rel['penetration'][1]['overall_rate'])}%",
         f"占全国{_pct(rel['national']['share'])}%",
-        *(f"{r['rank']}{r['county_name']}" for r in top),
+        *(f"{r['rank']}\t{r['county_name']}" for r in top),  # 表1 rows (cells joined by tabs)
         *(f"中位数为{pillar_facts(rel['scorecard'], p)[1]}分" for p in range(1, 6)),
         *(f"{pillar_facts(rel['scorecard'], p)[2]}个县域（占{pillar_facts(rel['scorecard'], p)[3]}%）以此项为最薄弱环节"
           for p in range(1, 6)),
