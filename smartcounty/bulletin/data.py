@@ -16,9 +16,8 @@ import duckdb
 
 SCORECARD = "report.county_scorecard"
 REPORT_YEARS_HINT = (
-    "rebuild with the year among the report years, e.g. "
-    "`dbt build --vars '{report_years: [2022, 2023, 2024]}'` (dbt var `report_years`), then publish "
-    "the serving copy with `smartcounty build`"
+    "add the years to the dbt var `report_years` in dbt_project/dbt_project.yml (and to `report_years` "
+    "of the check parameters, SMARTCOUNTY_CHECK_PARAMS), then rebuild with `smartcounty build`"
 )
 
 

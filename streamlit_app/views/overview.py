@@ -100,7 +100,7 @@ else:
     version = db.serving_version(path)
     cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, FORMATS):
-        # Deferred: the file is rendered (≈10 s) only when the button is clicked, then cached per publish.
+        # Deferred: the file is rendered (some seconds) only when the button is clicked, then cached per publish.
         col.download_button(
             f"{'Download' if is_english() else '下载'} bulletin_{year}.{fmt}", key=f"bulletin_{fmt}",
             data=lambda fmt=fmt: _bulletin_file(str(path), version, fmt), file_name=f"bulletin_{year}.{fmt}",
