@@ -38,11 +38,11 @@ $(STAMP): pyproject.toml
 manifest: install
 	$(PY) -c "from dagster_pipeline.project import ensure_manifest; print(ensure_manifest())"
 
-## system-deps: headless Chromium and CJK fonts for the browser test (Debian packages)
+## system-deps: headless Chromium and CJK fonts for the browser test, poppler-utils for the bulletin's PDF tests (Debian packages)
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
-		echo "installing chromium and fonts-noto-cjk (Debian)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		echo "installing chromium, fonts-noto-cjk and poppler-utils (Debian)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk poppler-utils >/dev/null; \
 	fi
 
 sample: install

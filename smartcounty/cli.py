@@ -307,6 +307,21 @@ def cmd_app(args) -> int:
     return 0  # not reached
 
 
+# ---------------------------------------------------------------- bulletin
+def cmd_bulletin(args) -> int:
+    from smartcounty.bulletin import BulletinDataMissing, parse_formats, write_bulletin
+
+    serving = Path(args.serving).expanduser().resolve() if args.serving else settings.serving_path()
+    try:
+        formats = parse_formats(args.format)
+        started = time.perf_counter()
+        written = write_bulletin(serving, Path(args.out).expanduser().resolve(), year=args.year, formats=formats)
+    except (BulletinDataMissing, ValueError) as exc:
+        raise CliError(f"no bulletin written: {exc}") from exc
+    print(f"wrote {', '.join(str(p) for p in written)} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 # ---------------------------------------------------------------- bench
 def cmd_bench(args) -> int:
     from benchmarks.runner import main as bench_main
@@ -349,6 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="benchmark the pipeline against an engine floor and a pandas peer (see `bench --help`)")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("bulletin", help="write the next issue of the bulletin (DOCX, PDF) from the serving copy")
+    p.add_argument("--year", type=int, help="report year (default: the last report year of the serving copy)")
+    p.add_argument("--serving", help="serving copy (default data/serving.duckdb)")
+    p.add_argument("--out", default=".", help="output folder (default: the current folder)")
+    p.add_argument("--format", default="docx,pdf", help="comma-separated: docx, pdf (default docx,pdf)")
+    p.set_defaults(func=cmd_bulletin)
 
     p = sub.add_parser("app", help="serve the Streamlit front end over the serving copy")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: local only)")

@@ -140,6 +140,13 @@ def test_overview_shows_headline_figures_and_reconciliation(env: Path) -> None:
     assert ("通过" if info["validation_passed"] else "未通过") in values
 
 
+def test_overview_offers_the_bulletin_downloads(env: Path) -> None:
+    at = open_page()
+    year = int(sql(env, "select max(year) y from report.fig1_investment_share").y[0])
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert f"下载 bulletin_{year}.docx" in labels and f"下载 bulletin_{year}.pdf" in labels
+
+
 def test_investment_page(env: Path) -> None:
     at = open_page("investment")
     fig1 = sql(env, "select * from report.fig1_investment_share order by year")

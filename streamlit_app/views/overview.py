@@ -1,10 +1,13 @@
 """总览 Overview: headline figures, published-vs-computed reconciliation, build status."""
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
+from smartcounty.bulletin import FORMATS, BulletinDataMissing, load, render_bulletin
 from streamlit_app import db, ui
-from streamlit_app.i18n import t
+from streamlit_app.i18n import is_english, t
 
 st.title(t("app_title"))
 st.caption(t("overview_intro"))
@@ -79,3 +82,27 @@ else:
         f"{ui.count(b['validation_errors'])} / {ui.count(b['validation_warnings'])}",
     )
     st.caption(t("build_details", dbt=b["dbt_version"], raw=b["raw_dir"]))
+
+# ------------------------------------------------------------------ bulletin (smartcounty bulletin)
+@st.cache_data(max_entries=4, show_spinner=False)
+def _bulletin_file(path: str, version: tuple, fmt: str) -> bytes:
+    del version  # only makes a new publish a new cache key
+    return render_bulletin(Path(path), formats=(fmt,))[1][fmt]
+
+
+st.subheader("Bulletin (DOCX / PDF)" if is_english() else "简报（DOCX / PDF）")
+path = db.serving_path()
+try:
+    load(path)  # the same checks as the command line, so a missing year shows here, not as a failed download
+except BulletinDataMissing as exc:
+    st.info(str(exc))
+else:
+    version = db.serving_version(path)
+    cols = st.columns(len(FORMATS))
+    for col, fmt in zip(cols, FORMATS):
+        # Deferred: the file is rendered (some seconds) only when the button is clicked, then cached per publish.
+        col.download_button(
+            f"{'Download' if is_english() else '下载'} bulletin_{year}.{fmt}", key=f"bulletin_{fmt}",
+            data=lambda fmt=fmt: _bulletin_file(str(path), version, fmt), file_name=f"bulletin_{year}.{fmt}",
+            on_click="ignore",
+        )
