@@ -92,8 +92,8 @@ flags as (
     select
         lots.lot_id,
         'short_tender_window',
-        '采购方式“' || lots.procurement_method || '”（' || thresholds.method_term || '）：采购公告至中标'
-            || cast(lots.decision_days as varchar) || '天，少于法定' || cast(thresholds.min_days as varchar) || '天'
+        '采购方式“' || lots.procurement_method || '”按“' || thresholds.method_term || '”至少'
+            || cast(thresholds.min_days as varchar) || '天，采购公告至中标仅' || cast(lots.decision_days as varchar) || '天'
     from lots
     inner join method_thresholds as thresholds
         on thresholds.lot_id = lots.lot_id
