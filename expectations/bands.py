@@ -64,6 +64,16 @@ DEFAULT_BANDS: dict[str, Band] = {
     "award_budget_median_ratio.lots": Band(
         warn_min=0.5, warn_max=1.05, error_min=0.2, error_max=1.5, label_zh="中标/预算金额比中位数"
     ),
+    # Share of the report years' counted informatization lots carrying each integrity flag
+    # (report.county_integrity). Indicators for review: a flag on more than half of the lots says the
+    # data or a rule is wrong, not the buyers (issue 11: none in more than half of the lots).
+    "flag_rate.single_source": Band(warn_max=0.15, error_max=0.5, label_zh="单一来源标项占比"),
+    "flag_rate.short_tender_window": Band(warn_max=0.15, error_max=0.5, label_zh="等标期过短标项占比"),
+    "flag_rate.award_over_budget": Band(warn_max=0.10, error_max=0.5, label_zh="超预算中标标项占比"),
+    "flag_rate.award_near_budget": Band(warn_max=0.20, error_max=0.5, label_zh="贴近预算中标标项占比"),
+    "flag_rate.young_supplier": Band(warn_max=0.15, error_max=0.5, label_zh="新成立供应商中标标项占比"),
+    "flag_rate.inactive_supplier": Band(warn_max=0.10, error_max=0.5, label_zh="非在册供应商中标标项占比"),
+    "flag_rate.dominant_supplier": Band(warn_max=0.25, error_max=0.5, label_zh="供应商集中标项占比"),
 }
 
 

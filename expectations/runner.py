@@ -30,6 +30,7 @@ from expectations.bands import band as get_band
 from expectations.gxlib import _LOCK, DATASOURCE, context, make_suite
 from expectations.suites import (
     county_coverage,
+    county_integrity,
     county_scorecard,
     county_scorecard_indicators,
     county_scorecard_spread,
@@ -40,6 +41,8 @@ from expectations.suites import (
     fct_procurement_lots_bands,
     fig1_investment_share,
     figure_reconciliation,
+    integrity_flag_rates,
+    integrity_flags,
     network_infrastructure_ranking,
     raw_connectivity_indicators,
     raw_connectivity_volume,
@@ -48,6 +51,7 @@ from expectations.suites import (
     raw_registry_enterprises,
     raw_registry_volume,
     report_shares,
+    supplier_locality,
 )
 
 # Personal data (contract: never published) must never reach a validation frame.
@@ -71,6 +75,10 @@ SUITES: list[ModuleType] = [
     network_infrastructure_ranking,
     figure_reconciliation,
     report_shares,
+    integrity_flags,
+    county_integrity,
+    integrity_flag_rates,
+    supplier_locality,
     county_scorecard_indicators,
     county_scorecard_spread,
     county_scorecard,

@@ -36,6 +36,7 @@ from expectations.suites import (
     report_shares,
 )
 
+from test_expectations_integrity import add_integrity_relations
 from scorecard_helpers import add_scorecard_tables
 
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
@@ -227,6 +228,7 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         select 2023 as year, 3 as county_count, 0.73::double as overall_rate, 0.55::double as rural_rate,
                0.9::double as urban_rate""")
     con.execute("create table report.national_share as select 2023 as year, 0.0052::double as share")
+    add_integrity_relations(con)  # issue 11's relations (tests/test_expectations_integrity.py)
     add_scorecard_tables(con)  # the scorecard suites' own defect tests: test_expectations_scorecard.py
 
 

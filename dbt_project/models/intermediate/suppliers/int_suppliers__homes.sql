@@ -4,16 +4,15 @@
 --   (2) otherwise USCC characters 3–8 after the county-code crosswalk, only when they are six digits.
 -- The home county is the division when it is one of the 111; the home prefecture is the home county's
 -- prefecture, or the division itself when it is a prefecture code of guangxi_counties.
--- supplier_name is the name of its latest award (award date, then the deciding notice's file and line)
--- that carries one.
+-- supplier_name is the name of its latest award (award date, then the deciding notice's file and line:
+-- the notice order of figures.md across lots), as the contract words it — NULL when that award names none.
 with awards as (
     select
         supplier_uscc,
         supplier_name,
         row_number() over (
             partition by supplier_uscc
-            order by case when supplier_name is null then 1 else 0 end,
-                award_date desc, deciding_source_file desc, deciding_source_line desc
+            order by award_date desc, deciding_source_file desc, deciding_source_line desc
         ) as recency
     from {{ ref('int_procurement__lot_decisions') }}
     where supplier_uscc is not null

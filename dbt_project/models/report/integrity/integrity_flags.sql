@@ -92,8 +92,8 @@ flags as (
     select
         lots.lot_id,
         'short_tender_window',
-        '采购方式“' || lots.procurement_method || '”（' || thresholds.method_term || '）：采购公告至中标'
-            || cast(lots.decision_days as varchar) || '天，少于法定' || cast(thresholds.min_days as varchar) || '天'
+        '采购方式“' || lots.procurement_method || '”按“' || thresholds.method_term || '”至少'
+            || cast(thresholds.min_days as varchar) || '天，采购公告至中标仅' || cast(lots.decision_days as varchar) || '天'
     from lots
     inner join method_thresholds as thresholds
         on thresholds.lot_id = lots.lot_id
@@ -135,8 +135,12 @@ flags as (
     select
         lots.lot_id,
         'inactive_supplier',
-        '中标日' || cast(lots.award_date as varchar) || '供应商不在册（登记状态类别' || suppliers.status_class
-            || coalesce('，关闭日期' || cast(suppliers.closed_date as varchar), '') || '）'
+        '中标日' || cast(lots.award_date as varchar) || '供应商不在册（' || case
+            when suppliers.status_class = 'moved_out' then '已迁出'
+            when suppliers.status_class = 'closed'
+                then '已注销或吊销，' || coalesce(cast(suppliers.closed_date as varchar), '无注销吊销日期')
+            else '成立于' || cast(suppliers.established_date as varchar)
+        end || '）'
     from lots
     inner join suppliers
         on suppliers.lot_id = lots.lot_id
