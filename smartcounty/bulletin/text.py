@@ -38,7 +38,7 @@ def yi(yuan: object, digits: int = 2) -> str:
 
 
 def pct(fraction: object, digits: int = 2) -> str:
-    """0.22222 → '22.22%'."""
+    """0.12345 → '12.35%' (half-up)."""
     if _missing(fraction):
         return "—"
     return f"{round_half_up(float(fraction) * 100, digits)}%"
@@ -77,7 +77,7 @@ def change(previous: object, current: object, kind: str) -> str:
 
 
 def trend(previous: object, current: object, kind: str) -> str:
-    """'由19.67%上升至22.22%（上升2.55个百分点）', or '与上年持平（22.22%）'."""
+    """'由12.34%上升至15.00%（上升2.66个百分点）', or '与上年持平（15.00%）'."""
     fmt = pct if kind == "pct" else yi
     words = change(previous, current, kind)
     if words == "持平":
