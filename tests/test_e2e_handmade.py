@@ -370,9 +370,9 @@ def test_reconciliation_has_every_published_figure(handmade):
     assert computed["F07"] == "city_governance=livelihood_services>industry_management"
     assert computed["F03"] == "0"  # informatization rose from 3.8 to 6.7 million
     # Numbers as published: a round_N figure carries exactly N decimals (no float noise).
-    precision = rows(handmade, "select figure_id, computed_value, comparison from report.figure_reconciliation "
-                               "where comparison like 'round\\_%' escape '\\' and computed_value is not null")
+    precision = [(f, v, c.removeprefix("round_")) for f, v, c in rows(
+        handmade, "select figure_id, computed_value, comparison from report.figure_reconciliation")
+        if v is not None and c.removeprefix("round_").isdigit()]
     assert precision
-    for figure, value, comparison in precision:
-        digits = int(comparison.removeprefix("round_"))
-        assert len(value.partition(".")[2]) == digits, (figure, value, comparison)
+    for figure, value, digits in precision:
+        assert len(value.partition(".")[2]) == int(digits), (figure, value, digits)
