@@ -15,7 +15,7 @@ import duckdb
 
 from dagster_pipeline.project import ensure_manifest
 from smartcounty import docs_site
-from tests.conftest import ROOT, SMARTCOUNTY, cli_env, run_cli
+from conftest import ROOT, SMARTCOUNTY, cli_env, run_cli
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{2,}")

@@ -15,7 +15,7 @@ import pytest
 
 from smartcounty import export
 from smartcounty.publish import PII_COLUMN
-from tests.conftest import cli_env, run_cli
+from conftest import cli_env, run_cli
 
 
 def serving_relations(serving) -> dict[str, list[tuple]]:
