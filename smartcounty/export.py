@@ -16,6 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -180,8 +181,6 @@ def write_xlsx(con, relations: list[Relation], folder: Path) -> dict[str, str]:
 
 def _cell(value):
     """Excel has no DECIMAL, no tz-aware time and no list type: the nearest it can hold."""
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
