@@ -112,27 +112,23 @@ def built_at(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0].isoformat() if row and row[0] is not None else None
 
 
-def prepare_out(out: Path) -> None:
-    """An output folder is new, empty or an earlier export (whose files are removed first, so
-    no relation dropped since lingers); anything else is refused rather than overwritten."""
+def previous_export(out: Path) -> list[str]:
+    """The files of the earlier export in ``out`` (replaced once the new one is complete, so no
+    relation dropped since lingers). The folder must be new, empty or such an export: anything
+    else is refused rather than overwritten."""
     if out.exists() and not out.is_dir():
         raise ExportError(f"output path is not a folder: {out}")
     out.mkdir(parents=True, exist_ok=True)
-    present = [p for p in out.iterdir() if not p.name.startswith(".")]
-    if not present:
-        return
+    if not [p for p in out.iterdir() if not p.name.startswith(".")]:
+        return []
     manifest = out / MANIFEST
     if not manifest.exists():
         raise ExportError(f"{out} is not empty and holds no earlier export ({MANIFEST}); choose another --out")
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8"))
-        names = [f["file"] for f in previous.get("files", [])]
-    except (ValueError, KeyError, TypeError) as exc:
+        names = [f["file"] for f in json.loads(manifest.read_text(encoding="utf-8")).get("files", [])]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ExportError(f"{manifest} is not an export manifest; choose another --out") from exc
-    for name in names:
-        if Path(name).name == name:  # a plain file name of this folder, nothing else
-            (out / name).unlink(missing_ok=True)
-    manifest.unlink()
+    return [name for name in names if Path(name).name == name]  # plain names of this folder only
 
 
 def write_parquet(con, relations: list[Relation], folder: Path) -> dict[str, str]:
@@ -192,7 +188,7 @@ def _cell(value):
 
 def export(serving: Path, out: Path, fmt: str = "parquet") -> dict:
     """Write the export into ``out`` (through a hidden temp folder, so a failure leaves no half
-    export) and return its manifest."""
+    export and the earlier one in place) and return its manifest."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     serving, out = Path(serving), Path(out)
@@ -202,7 +198,7 @@ def export(serving: Path, out: Path, fmt: str = "parquet") -> dict:
         con = duckdb.connect(str(serving), read_only=True)
     except duckdb.Error as exc:
         raise ExportError(f"cannot open the serving copy {serving} read-only: {exc}") from exc
-    prepare_out(out)
+    previous = previous_export(out)
     tmp = out / f".tmp-export-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -221,6 +217,10 @@ def export(serving: Path, out: Path, fmt: str = "parquet") -> dict:
             "files": [{"file": name, "bytes": (tmp / name).stat().st_size, "sha256": sha256(tmp / name)}
                       for name in sorted(set(files.values()))],
         }
+        # Only now, with the new export complete, does the earlier one go.
+        (out / MANIFEST).unlink(missing_ok=True)
+        for name in previous:
+            (out / name).unlink(missing_ok=True)
         for entry in manifest["files"]:
             os.replace(tmp / entry["file"], out / entry["file"])
         # The manifest last: a folder with a manifest is a complete export.
