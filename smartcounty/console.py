@@ -258,7 +258,7 @@ def failure_block(elapsed: float, failures: list[str], log: Path, report: Path |
     (the report and dbt's log) — all within the last 15 lines of the output."""
     shown = failures[:FAILURE_LINES_MAX]
     lines = [f"build FAILED after {elapsed:.1f} s; the serving copy was not replaced."]
-    lines += [f"  - {line}" for line in shown]
+    lines += ["  - " + " ".join(line.split()) for line in shown]  # one line each: multi-line errors flattened
     if len(failures) > len(shown):
         lines.append(f"  … and {len(failures) - len(shown)} more (see the log)")
     if report is not None:

@@ -160,10 +160,11 @@ def test_check_failure_detail_reads_gx_and_dbt_metadata():
 
 
 def test_failure_block_fits_in_the_last_15_lines_and_ends_with_the_log(tmp_path):
-    failures = [f"check a:gx_{i} failed" for i in range(30)]
+    failures = ["step a_gx_0: 1 blocking asset check failed:\na: gx_0"] + [f"check a:gx_{i} failed" for i in range(29)]
     lines = failure_block(12.0, failures, tmp_path / "build.log", tmp_path / "validation_report.html")
     assert len(lines) <= 15
     assert lines[0].startswith("build FAILED after 12.0 s")
+    assert lines[1] == "  - step a_gx_0: 1 blocking asset check failed: a: gx_0"
     assert "  - check a:gx_0 failed" in lines and "  … and 20 more (see the log)" in lines
     assert lines[-2] == f"validation report: {tmp_path / 'validation_report.html'}"
     assert lines[-1] == f"dbt log: {tmp_path / 'build.log'}"
