@@ -80,7 +80,7 @@ def test_xlsx_round_trip_matches_the_serving_copy(small_build, tmp_path):
     manifest = export.export(small_build.serving, out, "xlsx")
     want = serving_relations(small_build.serving)
     check_manifest(out, manifest, want)
-    book = pd.read_excel(out / export.WORKBOOK, sheet_name=None)
+    book = pd.read_excel(out / export.WORKBOOK, sheet_name=None, dtype=object)  # "01" stays text
     contents = book.pop(export.CONTENTS_SHEET)
     assert set(contents["关系 relation"]) == set(want)
     assert len(book) == len(want)
