@@ -249,6 +249,7 @@ def cmd_docs(args) -> int:
     site = docs_site.site_dir(settings.warehouse_path())
     try:
         if not args.no_generate:
+            docs_site.require_warehouse(settings.warehouse_path())
             started = time.perf_counter()
             print(f"generating the dbt docs site from {settings.warehouse_path()} …", file=sys.stderr, flush=True)
             site = docs_site.generate(settings.warehouse_path())

@@ -39,12 +39,17 @@ def docs_command(target: Path, log_dir: Path) -> list[str]:
             "--log-path", str(log_dir)]
 
 
-def generate(warehouse: Path) -> Path:
-    """Run ``dbt docs generate`` against ``warehouse`` in a target folder of its own (never a
-    build's) and publish index.html, manifest.json and catalog.json into ``docs_site/``."""
+def require_warehouse(warehouse: Path) -> Path:
     warehouse = Path(warehouse)
     if not warehouse.is_file():
         raise DocsError(f"warehouse not found: {warehouse} (run `smartcounty build` first)")
+    return warehouse
+
+
+def generate(warehouse: Path) -> Path:
+    """Run ``dbt docs generate`` against ``warehouse`` in a target folder of its own (never a
+    build's) and publish index.html, manifest.json and catalog.json into ``docs_site/``."""
+    warehouse = require_warehouse(warehouse)
     wh_dir = warehouse.parent
     target = wh_dir / "dbt_docs_target"
     shutil.rmtree(target, ignore_errors=True)

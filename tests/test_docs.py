@@ -83,7 +83,8 @@ def test_docs_command_writes_the_site_and_serves_it_on_loopback(small_build, tmp
     assert "computed_value" in catalog["nodes"]["model.smartcounty.figure_reconciliation"]["columns"]
     index = (site / "index.html").read_text(encoding="utf-8")
     # --static: manifest and catalog are inside the page, so it works from the folder itself
-    assert "model.smartcounty.figure_reconciliation" in index and "公布值核对" in index
+    assert "model.smartcounty.figure_reconciliation" in index
+    assert json.dumps("公布值核对")[1:-1] in index  # the descriptions, JSON-escaped inside the page
     assert not list(tmp_path.glob("dbt_docs_target*")) and not list(tmp_path.glob(".docs_site*"))
 
     port = free_port()
