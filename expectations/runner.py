@@ -30,6 +30,9 @@ from expectations.bands import band as get_band
 from expectations.gxlib import _LOCK, DATASOURCE, context, make_suite
 from expectations.suites import (
     county_coverage,
+    county_scorecard,
+    county_scorecard_indicators,
+    county_scorecard_spread,
     dim_county,
     fct_county_connectivity,
     fct_enterprises,
@@ -68,6 +71,9 @@ SUITES: list[ModuleType] = [
     network_infrastructure_ranking,
     figure_reconciliation,
     report_shares,
+    county_scorecard_indicators,
+    county_scorecard_spread,
+    county_scorecard,
 ]
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,6 +33,28 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 # ---------------------------------------------------------------- sample
+def positive_scale(text: str) -> float:
+    """argparse type of --scale: a finite number > 0 (NaN and infinity would reach numpy)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid scale {text!r}: expected a number > 0, e.g. 0.01") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"invalid scale {text!r}: expected a finite number > 0, e.g. 0.01")
+    return value
+
+
+def seed_value(text: str) -> int:
+    """argparse type of --seed: an integer >= 0 (numpy's seeds are non-negative)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: expected an integer >= 0") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: expected an integer >= 0")
+    return value
+
+
 def cmd_sample(args) -> int:
     from smartcounty.sample import generate
 
@@ -74,7 +98,8 @@ def incremental_subset(defs, dirty: tuple[str, ...]):
     return assets, checks
 
 
-def run_build(*, select: str | None = None, raise_on_error: bool = False, full_refresh: bool = False):
+def run_build(*, select: str | None = None, raise_on_error: bool = False, full_refresh: bool = False,
+              allow_shrink: bool = False):
     """Materialise the assets in this process through Dagster; returns the run result.
 
     An incremental build (a previous good build exists, the rules are unchanged) runs only the
@@ -93,10 +118,11 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False, full_r
     if plan.mode == "incremental":
         assets, checks = incremental_subset(defs, plan.dirty)
         job = job.get_subset(asset_selection=assets, asset_check_selection=checks)
+    tags = {**plan.tags, settings.ALLOW_SHRINK_TAG: "true"} if allow_shrink else plan.tags
     with dg.DagsterInstance.ephemeral() as instance:
         # Loggers only take effect when the run config names them (else Dagster uses its own console).
         return job.execute_in_process(instance=instance, raise_on_error=raise_on_error,
-                                      run_config={"loggers": {"console": {}}}, tags=plan.tags)
+                                      run_config={"loggers": {"console": {}}}, tags=tags)
 
 
 def summarize_failures(result, log: Path | None = None) -> list[str]:
@@ -132,20 +158,54 @@ def build_output(log: Path, verbose: bool = False):
             progress.attach(None)
 
 
+def check_build_inputs() -> tuple[Path, Path, Path]:
+    """(raw, warehouse, serving) from the exported settings, every one validated before any
+    work starts: a bad path must fail in a second with its reason, not after the build."""
+    try:
+        settings.check_params()
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    raw, warehouse, serving = settings.raw_dir(), settings.warehouse_path(), settings.serving_path()
+    if not raw.exists():
+        raise CliError(f"raw drop folder not found: {raw} (run `smartcounty sample` or pass --raw)")
+    if not raw.is_dir():
+        raise CliError(f"--raw is not a folder: {raw} (give the folder holding procurement/, registry/, connectivity/)")
+    check_output_paths(warehouse, serving)
+    _check_writable(warehouse, "warehouse")
+    _check_writable(serving, "serving copy")
+    _check_unlocked(warehouse)
+    return raw, warehouse, serving
+
+
+def check_output_paths(warehouse: Path, serving: Path) -> None:
+    """The warehouse and the serving copy: two different files (not folders). Publishing over
+    the warehouse would replace it with the served subset and lose the raw tables."""
+    for label, flag, path in (("warehouse", "--warehouse", warehouse), ("serving copy", "--serving", serving)):
+        if path.is_dir():
+            raise CliError(f"{flag} is a folder: {path} (give the {label}'s file name, e.g. {path / (flag[2:] + '.duckdb')})")
+    same = warehouse.resolve() == serving.resolve() or (
+        warehouse.exists() and serving.exists() and os.path.samefile(warehouse, serving))
+    if same:
+        raise CliError(f"--serving and --warehouse are the same file ({warehouse}): "
+                       "the serving copy would overwrite the warehouse; give two different files")
+
+
 def cmd_build(args) -> int:
     settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
-    raw = settings.raw_dir()
-    if not raw.is_dir():
-        raise CliError(f"raw drop folder not found: {raw} (run `smartcounty sample` or pass --raw)")
-    warehouse = settings.warehouse_path()
-    _check_writable(warehouse)
-    from smartcounty import validation
+    raw, warehouse, _ = check_build_inputs()
+    from smartcounty import reaper, validation
 
     log = warehouse.parent / "build.log"
     print(f"building {warehouse} from {raw} (dbt log: {log})", file=sys.stderr)
     started = time.perf_counter()
-    with build_output(log, verbose=args.verbose):
-        result = run_build(full_refresh=args.full_refresh)
+    # If this process dies (even by SIGKILL), the watcher ends the dbt process it started,
+    # which would otherwise keep writing to — and locking — the warehouse.
+    watcher = reaper.watch_children()
+    try:
+        with build_output(log, verbose=args.verbose):
+            result = run_build(full_refresh=args.full_refresh, allow_shrink=args.allow_shrink)
+    finally:
+        reaper.release(watcher)
     elapsed = time.perf_counter() - started
     report = validation.report_path(warehouse)
     # Only a report this build wrote (a build stopped before its checks wrote none).
@@ -170,14 +230,25 @@ def cmd_build(args) -> int:
     return 0
 
 
-def _check_writable(path: Path) -> None:
+def _check_writable(path: Path, label: str) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"cannot create the warehouse folder {folder}: {exc.strerror}") from exc
+        raise CliError(f"cannot create the {label} folder {folder}: {exc.strerror}") from exc
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CliError(f"warehouse path is not writable: {path}")
+        raise CliError(f"{label} path is not writable: {path}")
+
+
+def lock_message(path: Path, error: str) -> str:
+    """One line for a warehouse another process holds; DuckDB's message names its PID."""
+    pid = re.search(r"\(PID (\d+)\)", error)
+    holder = f"another process (PID {pid.group(1)})" if pid else "another process"
+    return (f"warehouse {path} is locked by {holder}: another build, or a program writing to it, holds it; "
+            "wait for it to end or stop it")
+
+
+def _check_unlocked(path: Path) -> None:
     import duckdb
 
     if path.exists():
@@ -185,8 +256,8 @@ def _check_writable(path: Path) -> None:
             duckdb.connect(str(path)).close()
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise CliError(f"warehouse {path} is locked by another process (is a build running?)") from exc
-            raise CliError(f"cannot open warehouse {path}: {exc}") from exc
+                raise CliError(lock_message(path, str(exc))) from None
+            raise CliError(f"cannot open warehouse {path}: {exc}") from None
 
 
 # ---------------------------------------------------------------- figures
@@ -320,8 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="write a synthetic raw drop (procurement, registry, connectivity)")
     p.add_argument("--out", help=f"target raw-drop folder (default ${settings.RAW_DIR_ENV} or data/raw)")
-    p.add_argument("--scale", type=float, default=1.0, help="row-count multiplier; 1 = real Guangxi size (default 1)")
-    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p.add_argument("--scale", type=positive_scale, default=1.0,
+                   help="row-count multiplier > 0; 1 = real Guangxi size (default 1)")
+    p.add_argument("--seed", type=seed_value, default=2024, help="random seed, an integer >= 0 (default 2024)")
     p.add_argument("--force", action="store_true", help="replace the raw files already in --out")
     p.set_defaults(func=cmd_sample)
 
@@ -333,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reload every raw file and rebuild every model (default: only what changed since the last good build)")
     p.add_argument("--verbose", action="store_true",
                    help="print every step, asset and check, and dbt's own output (default: one line per stage)")
+    p.add_argument("--allow-shrink", action="store_true",
+                   help=f"publish even if a source lost all its files or fell below ${settings.MIN_ROW_SHARE_ENV} "
+                        f"(default {settings.DEFAULT_MIN_ROW_SHARE:g}) of the last published build's accepted rows")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("figures", help="print report.figure_reconciliation: published vs computed")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from smartcounty.rawload.guard import record_published
+
 SERVED_SCHEMAS = ("marts", "report")
 # Test hook (tests/test_hardening_crash.py): seconds to wait between a complete temp file and
 # os.replace, so a test can kill the build exactly there.
@@ -94,6 +96,7 @@ def publish_snapshot(
 
     ``con`` is an open read-write connection to the warehouse."""
     serving = Path(serving)
+    check_target(con, serving)
     serving.parent.mkdir(parents=True, exist_ok=True)
     tmp = serving.with_name(f"{serving.name}.tmp-{os.getpid()}")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -131,8 +134,25 @@ def publish_snapshot(
         print(f"publish: {tmp.name} complete; waiting {delay:g} s before os.replace ({PUBLISH_DELAY_ENV})",
               file=sys.stderr, flush=True)
         time.sleep(delay)
-    os.replace(tmp, serving)
+    try:
+        os.replace(tmp, serving)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # no full-size copy left behind
+        raise
+    record_published(con)  # the shrink guard's baseline: what the serving copy now shows
     return counts
+
+
+def check_target(con: duckdb.DuckDBPyConnection, serving: Path) -> None:
+    """Refuse, before writing anything, a serving path that is a folder or the warehouse itself
+    (publishing would replace the warehouse with the served subset)."""
+    if serving.is_dir():
+        raise IsADirectoryError(f"serving path is a folder: {serving}")
+    (warehouse,) = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()").fetchone()
+    if warehouse and (Path(warehouse).resolve() == serving.resolve()
+                      or (serving.exists() and os.path.samefile(warehouse, serving))):
+        raise ValueError(f"serving path {serving} is the warehouse itself")
 
 
 def _pid_alive(pid: int) -> bool:

@@ -24,6 +24,13 @@ CHECK_PARAMS_ENV = "SMARTCOUNTY_CHECK_PARAMS"
 # of RAM, lets one build take the machine).
 MEMORY_LIMIT_ENV = "SMARTCOUNTY_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
+# The shrink guard (smartcounty/rawload/guard.py): a build is refused when a source's accepted
+# rows fall below this share of the last published build's (0 = only refuse a source whose
+# files all disappeared). `smartcounty build --allow-shrink` skips the guard for one run, which
+# the CLI tells the raw-load asset through this Dagster run tag.
+MIN_ROW_SHARE_ENV = "SMARTCOUNTY_MIN_ROW_SHARE"
+DEFAULT_MIN_ROW_SHARE = 0.5
+ALLOW_SHRINK_TAG = "smartcounty/allow_shrink"
 
 _DEFAULTS = {
     WAREHOUSE_ENV: PROJECT_ROOT / "data" / "warehouse.duckdb",
@@ -59,6 +66,20 @@ def duckdb_memory_limit() -> str:
     return value
 
 
+def min_row_share() -> float:
+    """The shrink guard's minimum share, validated (a number from 0 to 1)."""
+    value = os.environ.get(MIN_ROW_SHARE_ENV, "").strip()
+    if not value:
+        return DEFAULT_MIN_ROW_SHARE
+    try:
+        share = float(value)
+    except ValueError:
+        share = float("nan")
+    if not 0 <= share <= 1:  # NaN fails too
+        raise ValueError(f"{MIN_ROW_SHARE_ENV}={value!r}: expected a share from 0 to 1, e.g. 0.5")
+    return share
+
+
 def export_env(
     warehouse: str | os.PathLike | None = None,
     raw: str | os.PathLike | None = None,
@@ -70,6 +91,7 @@ def export_env(
             os.environ[env] = str(Path(value).expanduser().resolve())
         os.environ[env] = str(_path(env))
     os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()  # dbt's profiles.yml reads it too
+    min_row_share()  # a typo fails now, not in the middle of the build
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
@@ -80,4 +102,13 @@ def check_params() -> dict | None:
     value = os.environ.get(CHECK_PARAMS_ENV, "").strip()
     if not value:
         return None
-    return json.loads(Path(value).expanduser().read_text(encoding="utf-8"))
+    path = Path(value).expanduser().resolve()
+    try:
+        params = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{CHECK_PARAMS_ENV}: cannot read {path}: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{CHECK_PARAMS_ENV}: {path} is not valid JSON: {exc}") from None
+    if not isinstance(params, dict):
+        raise ValueError(f"{CHECK_PARAMS_ENV}: {path} must hold a JSON object, not {type(params).__name__}")
+    return params

@@ -36,6 +36,8 @@ from expectations.suites import (
     report_shares,
 )
 
+from scorecard_helpers import add_scorecard_tables
+
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
 PROCUREMENT_HEADERS = ["公告ID", "项目编号", "项目名称", "公告类型", "发布日期", "标项号", "区划代码", "区划名称",
@@ -64,8 +66,9 @@ def _files_table(con: duckdb.DuckDBPyConnection, source: str, accepted: str) -> 
 
 
 def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    for schema in ("raw", "reference", "marts", "report"):
+    for schema in ("raw", "reference", "marts", "report", "incremental"):
         con.execute(f"create schema {schema}")
+    con.execute("create table incremental.published_sources (source varchar, files bigint, rows_accepted bigint)")
 
     # raw.procurement_notices: 30 notices in each of 2021, 2022, 2023 (contact columns filled,
     # so a leak would show), one quarantined row.
@@ -224,6 +227,7 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         select 2023 as year, 3 as county_count, 0.73::double as overall_rate, 0.55::double as rural_rate,
                0.9::double as urban_rate""")
     con.execute("create table report.national_share as select 2023 as year, 0.0052::double as share")
+    add_scorecard_tables(con)  # the scorecard suites' own defect tests: test_expectations_scorecard.py
 
 
 @pytest.fixture(scope="module")

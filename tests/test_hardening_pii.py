@@ -170,7 +170,7 @@ def test_raw_path_that_is_a_file_is_one_line(tmp_path):
     not_a_folder.write_text("x", encoding="utf-8")
     done = run_cli("build", "--raw", str(not_a_folder), "--warehouse", str(tmp_path / "wh" / "w.duckdb"))
     assert done.returncode == 1
-    assert len(done.stderr.strip().splitlines()) == 1 and "raw drop folder not found" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "--raw is not a folder" in done.stderr
 
 
 def test_corrupt_warehouse_file_is_one_line(tmp_path):

@@ -25,7 +25,8 @@ import pytest
 
 from smartcounty.sample import build, generate
 from smartcounty.sample.render import write_csv
-from smartcounty.sample.truth import figures_from_truth
+from smartcounty.sample.reference import load
+from smartcounty.sample.truth import FLAGS, LOCALITIES, PILLARS, figures_from_truth, integrity_flags, scorecard
 from smartcounty.settings import SEEDS_DIR
 
 AS_OF = date(2024, 6, 30)
@@ -168,11 +169,12 @@ def procurement_lots(raw: Path, places: Places) -> tuple[pd.DataFrame, dict]:
     after = res[res["last_stop"].isna() | (res["date"] > res["last_stop"])]
     lots["inv_year"] = after.groupby(key)["date"].min().map(lambda d: d.year)
     # lot attributes: first non-blank among result notices (latest first), else among the others
-    attrs = ["项目名称", "品目编码", "品目名称", "区划代码", "区划名称", "采购人"]
+    attrs = ["项目名称", "品目编码", "品目名称", "区划代码", "区划名称", "采购人", "采购方式"]
     ordered = df.assign(is_res=df["cls"] == "result").sort_values(["is_res", "ord"], ascending=False)
     ordered[attrs] = ordered[attrs].replace("", np.nan)
     first = ordered.groupby(key)[attrs].first().fillna("")
     lots = lots.join(first)
+    lots = lots.join(lot_attributes(df, last_res, key))
     lots = lots[lots["awarded"]].copy()
     lots["division"] = division(lots["区划代码"])
     att = [places.attribute(c, [n, b]) for c, n, b in zip(lots["division"], lots["区划名称"], lots["采购人"])]
@@ -198,6 +200,26 @@ def procurement_lots(raw: Path, places: Places) -> tuple[pd.DataFrame, dict]:
                     | lots["品目名称"].map(lambda x: any(t in x for t in cat_terms))
                     | lots["项目名称"].map(lambda x: any(t in x for t in title_terms)))
     return lots.reset_index(), quarantine
+
+
+def lot_attributes(df: pd.DataFrame, last_res: pd.DataFrame, key: list) -> pd.DataFrame:
+    """scorecard.md lot attributes: budget, tender date, supplier name and USCC (after corrections)."""
+    out = pd.DataFrame(index=last_res.index)
+    out["award_date"] = last_res["date"]
+    tenders = df[df["cls"] == "tender"].join(out["award_date"], on=key)
+    out["tender_date"] = tenders[tenders["date"] <= tenders["award_date"]].groupby(key)["date"].max()
+    b = df.assign(budget=mapped(df["预算金额"], parse_amount), is_t=df["cls"] == "tender")
+    b = b[b["budget"].notna()].sort_values(["is_t", "ord"], ascending=False)
+    out["budget"] = b.groupby(key)["budget"].first()
+    corr = df[df["cls"] == "correction"].join(out["award_date"], on=key)
+    corr = corr[corr["date"] > corr["award_date"]]
+    for col, name in (("中标供应商", "supplier_name"), ("供应商统一社会信用代码", "uscc_text")):
+        out[name] = last_res[col].replace("", np.nan)
+        fix = corr[corr[col] != ""].groupby(key).tail(1).set_index(key)[col]
+        out.loc[fix.index, name] = fix
+    u = out["uscc_text"].fillna("").map(lambda x: nfkc(x).upper())
+    out["supplier_uscc"] = u.where(u.map(uscc_valid))
+    return out
 
 
 def procurement_figures(lots: pd.DataFrame) -> dict:
@@ -398,14 +420,21 @@ def test_registry_and_connectivity_mess_present(small):
     assert len(rev) == 9 and rev["区划代码"].str[:6].isin(set(main["区划代码"].str[:6]) | {"450127"}).all()
 
 
-def test_checker_reproduces_truth_small(tmp_path):
-    """The written CSVs, read by the contract's rules, give the truth's figures (scale 0.01)."""
+@pytest.fixture(scope="module")
+def small_drop(tmp_path_factory):
+    """The scale-0.01 drop in memory (with its truth), written once, read by the checker once."""
+    out = tmp_path_factory.mktemp("sample_drop")
     drop = build(0.01, 7)
-    out = tmp_path
     for rel, (df, enc, gz) in drop.files.items():
         write_csv(df, out / rel, enc, gz)
+    lots, quarantine = procurement_lots(out, Places())
+    return drop, out, lots, quarantine
+
+
+def test_checker_reproduces_truth_small(small_drop):
+    """The written CSVs, read by the contract's rules, give the truth's figures (scale 0.01)."""
+    drop, out, lots, quarantine = small_drop
     places = Places()
-    lots, quarantine = procurement_lots(out, places)
     assert set(quarantine) == {"missing_required", "invalid_date", "unknown_notice_type"}
     truth = drop.truth["lots"]
     t = truth[(truth["attribution"] == "county") & truth["awarded"]]
@@ -438,9 +467,16 @@ def pct(x, n):
     return round(Decimal(str(x)) * 100, n)
 
 
+SCORECARD_TERMS = pd.DataFrame(   # shared/reference/scorecard_terms.csv
+    [("planning", t) for t in ("顶层设计", "总体规划", "专项规划", "发展规划", "建设规划", "规划编制", "实施方案")]
+    + [("data_platform", t) for t in ("数据中台", "数据仓库", "数据共享", "数据交换", "数据汇聚", "数据治理", "数据资源",
+                                      "大数据中心", "大数据平台", "政务云")], columns=["term_group", "term"])
+
+
 @pytest.mark.slow
 def test_scale1_truth_calibrated():
-    fig = figures_from_truth(build(1.0, 2024).truth)
+    drop = build(1.0, 2024)
+    fig = figures_from_truth(drop.truth)
     assert abs(fig["share_2022"] - 0.1967) < 2e-5 and abs(fig["share_2023"] - 0.2222) < 2e-5
     assert fig["info_declines"] and fig["coverage"] == 111 and fig["scenarios_2023"] >= 30
     assert abs(fig["smart_2023_yuan"] - 1.092e9) <= 5e5
@@ -449,6 +485,20 @@ def test_scale1_truth_calibrated():
     assert 15_600 <= fig["digital_economy_enterprises"] <= 16_400 and fig["smart_city_enterprises"] == 80
     assert round(fig["penetration_2023"], 3) == 0.752 and round(fig["rural_penetration_2023"], 3) == 0.564
     assert fig["top20_urban"]
+    # scorecard.md on the same truth: every flag and locality occurs, none on more than half of the lots
+    ref = load()
+    crosswalk = dict(zip(ref.crosswalk["old_code"], ref.crosswalk["new_code"]))
+    lots = integrity_flags(drop.truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
+    for flag in FLAGS:
+        assert 0 < lots[flag].mean() < 0.5, flag
+    share = lots["locality"].value_counts(normalize=True)
+    assert set(share.index) == set(LOCALITIES) and share.max() < 0.5
+    # every indicator means something: >= 10 distinct values (0/1 ones: both), every pillar someone's weakest
+    sc = scorecard(drop.truth, SCORECARD_TERMS, ref.status_map, ref.counties, crosswalk)
+    for _, g in sc.groupby("year"):
+        for ind in PILLARS:
+            assert g[ind].nunique() == 2 if ind.startswith("has_") else g[ind].nunique() >= 10, ind
+        assert set(g["weakest_pillar"]) == {1, 2, 3, 4, 5}
 
 
 @pytest.mark.slow
@@ -481,3 +531,90 @@ def test_scale1_csvs_give_published_figures(full):
     conn = connectivity_figures(out, places)
     assert pct(conn["penetration_2023"], 1) == Decimal("75.2") and pct(conn["rural_2023"], 1) == Decimal("56.4")
     assert conn["top20_urban_2021"] and conn["top20_urban_2022"] and conn["top20_urban_2023"]
+
+
+# ------------------------------------------------------------------------------ suppliers, methods, windows
+METHOD_TERMS = ("公开招标", "竞争性磋商", "竞争性谈判", "询价", "邀请招标", "单一来源", "框架协议", "电子卖场")
+MIN_DAYS = {"公开招标": 20, "邀请招标": 20, "竞争性磋商": 10, "竞争性谈判": 3, "询价": 3}   # tender_min_days.csv
+
+
+def min_days(method: str):
+    return next((d for term, d in MIN_DAYS.items() if term in method), None)
+
+
+def county_awarded(lots: pd.DataFrame) -> pd.DataFrame:
+    return lots[lots["attribution"] == "county"].copy()
+
+
+def test_lot_attributes_read_from_csvs_match_truth(small_drop):
+    """Supplier (after corrections), USCC validity, award/tender dates and budgets the CSVs give are the truth's."""
+    drop, _, lots, _ = small_drop
+    t = drop.truth["lots"]
+    t = t[(t["attribution"] == "county") & t["awarded"]]
+    code = drop.truth["projects"]["project_code"].to_numpy()[t["pid"].to_numpy()]
+    t = t.set_index(pd.MultiIndex.from_arrays([code, t["lot_no"].astype(str)]))
+    c = county_awarded(lots).set_index(["项目编号", "lot"])
+    assert len(c) == len(t)
+    c = c.loc[t.index]
+    assert (c["supplier_name"].to_numpy() == t["supplier_name"].to_numpy()).all()
+    assert (c["supplier_uscc"].fillna("").to_numpy() == t["supplier_uscc"].fillna("").to_numpy()).all()
+    assert (pd.to_datetime(c["award_date"]).to_numpy() == t["award_date"].to_numpy()).all()
+    same = pd.to_datetime(c["tender_date"]).to_numpy() == t["tender_date"].to_numpy()
+    assert (same | (c["tender_date"].isna().to_numpy() & t["tender_date"].isna().to_numpy())).all()
+    known = c["budget"].notna().to_numpy()
+    assert known.mean() > 0.9 and (c["budget"].to_numpy()[known] == t["budget"].to_numpy()[known]).all()
+    # the mess behind it: corrections that replace a supplier, spellings the cleaning must undo
+    assert set(t["fix"]) >= {"both", "name", "uscc"}
+
+
+def test_suppliers_mostly_registered_some_from_elsewhere(small_drop):
+    drop, out, lots, _ = small_drop
+    reg = read_source(out / "registry")["统一社会信用代码"].map(lambda x: nfkc(x).upper())
+    c = county_awarded(lots)
+    u = c["supplier_uscc"]
+    assert 0.02 < u.isna().mean() < 0.12                         # blank or invalid: locality unknown
+    valid = u.dropna()
+    in_reg = valid.isin(set(reg))
+    assert 0.6 < in_reg.mean() < 0.9
+    outside = valid[~in_reg & ~valid.str[2:4].eq("45")]
+    assert len(outside) >= 3 and outside.str[2:8].str.fullmatch(r"\d{6}").all()
+    local = c[u.isin(set(reg))]
+    assert (local["supplier_uscc"].str[2:8] == local["county"]).mean() > 0.1   # many from the buying county
+    text = c["uscc_text"].dropna()
+    assert text.str.contains("[a-z]").any() and text.str.contains("[０-９]").any()
+    assert (c["uscc_text"].isna() & c["supplier_name"].notna()).any()           # a name without a USCC
+
+
+def test_method_mix_and_stray_text(small_drop):
+    _, _, lots, _ = small_drop
+    method = lots["采购方式"]
+    share = {m: method.str.contains(m).mean() for m in METHOD_TERMS}
+    assert 0.3 < share["公开招标"] < 0.5 and 0.2 < share["竞争性磋商"] < 0.4
+    assert share["公开招标"] > share["询价"] and share["竞争性磋商"] > share["竞争性谈判"]
+    assert 0.01 < share["单一来源"] < 0.08 and share["框架协议"] < 0.05
+    assert (~method.isin(METHOD_TERMS) & method.str.contains("|".join(METHOD_TERMS))).any()   # 公开招标（电子招标）
+
+
+def test_tender_windows_mostly_lawful_budgets_mostly_undercut(small_drop):
+    _, _, lots, _ = small_drop
+    c = county_awarded(lots)
+    c["min"] = c["采购方式"].map(min_days)
+    c["days"] = (pd.to_datetime(c["award_date"]) - pd.to_datetime(c["tender_date"])).dt.days
+    judged = c[c["min"].notna() & c["days"].notna()]
+    short = judged["days"] < judged["min"]
+    assert 0.005 < short.mean() < 0.1
+    assert 0.05 < c["tender_date"].isna().mean() < 0.25                      # result only
+    r = (c["award"] / c["budget"]).dropna()
+    assert 0.85 < r.median() < 0.95 and r.between(0.85, 0.99).mean() > 0.5
+    over, near = r > 1, r.between(0.995, 1)
+    assert 0.005 < over.mean() < 0.05 and 0.01 < near.mean() < 0.1 and (r <= 1.2).all()
+
+
+def test_every_flag_and_locality_occurs_at_small_scale(small_drop):
+    drop = small_drop[0]
+    ref = load()
+    crosswalk = dict(zip(ref.crosswalk["old_code"], ref.crosswalk["new_code"]))
+    lots = integrity_flags(drop.truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
+    for flag in FLAGS:
+        assert lots[flag].sum() >= 3, flag
+    assert set(lots["locality"]) == set(LOCALITIES)

@@ -60,6 +60,8 @@ def load_metadata(result: rawload.LoadResult, ignored: list[str]) -> dict:
 def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource, raw_drop: RawDropResource):
     # A full build reloads every file; otherwise only added or changed files are parsed.
     mode = "refresh" if context.run.tags.get(incremental.MODE_TAG) == "full" else "incremental"
+    # The shrink guard is on unless this run was started with `smartcounty build --allow-shrink`.
+    min_share = None if context.run.tags.get(settings.ALLOW_SHRINK_TAG) == "true" else settings.min_row_share()
     # The checks after the load need GX (3–5 s to import): import it while the load runs, which
     # spends its time in DuckDB and pyarrow with the GIL released.
     warm_up()
@@ -67,8 +69,9 @@ def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         known = rawload.known_files(con) if mode == "incremental" else None
         manifest = rawload.scan_drop(Path(raw_drop.path), known=known)
         rawload.check_drop(manifest)  # every rejected file of every source, before any table is touched
+        rawload.check_shrink(con, manifest, min_share)  # a hollow drop must not replace published data, likewise
         for source in rawload.SOURCES:
-            result = rawload.load_source(con, manifest, source, settings.SEEDS_DIR, mode=mode)
+            result = rawload.load_source(con, manifest, source, settings.SEEDS_DIR, mode=mode, min_share=min_share)
             context.log.info(
                 f"{source}: {result.rows_read} rows read, {result.rows_accepted} accepted, "
                 f"{result.rows_quarantined} quarantined from {len(result.per_file)} files "

@@ -1,9 +1,12 @@
 """Volume checks of one raw source: quarantine share, year-on-year change, file accounting.
 
 The frame is aggregated in DuckDB (a handful of rows): one row ``quarantine`` with
-``quarantined_share``, one row per judged year pair with ``yoy_fold_change``, and one row per
-loaded file with the accounting gaps (rows read − accepted − quarantined, and the file
-table's counts against the rows actually in the tables).
+``quarantined_share`` and ``empty_source`` (1 when the source has files but not one row while
+the last published build had rows of it: a band judges nothing on 0 rows, so this is its own
+ERROR; a source without files, or a first build of header-only files, is allowed by the
+contract — "A header-only file is valid (0 rows)"), one row per judged year pair with ``yoy_fold_change``, and one row per loaded
+file with the accounting gaps (rows read − accepted − quarantined, and the file table's counts
+against the rows actually in the tables).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def bands_of(source: str) -> dict[str, str]:
 
 def query(
     source: str, accepted: str, quarantine: str, files: str, year_expr: str, p: dict[str, Any],
-    year_count: str = "count(*)",
+    year_count: str = "count(*)", published: str = "incremental.published_sources",
 ) -> str:
     return f"""
     with acc as (select source_file, count(*) as n from {accepted} group by all),
@@ -34,7 +37,12 @@ def query(
         select 'quarantine' as key,
                (select coalesce(sum(n), 0) from quar)::double
                  / nullif((select coalesce(sum(n), 0) from acc) + (select coalesce(sum(n), 0) from quar), 0)
-                 as quarantined_share
+                 as quarantined_share,
+               case when (select count(*) from {files} where status = 'loaded') > 0
+                     and (select count(*) from acc) + (select count(*) from quar) = 0
+                     and (select coalesce(max(rows_accepted), 0) from {published} where source = '{source}') > 0
+                    then 1 else 0 end
+                 as empty_source
     ),
     per_year as (
         select {year_expr} as y, {year_count} as n from {accepted} where {year_expr} is not null group by all
@@ -65,7 +73,7 @@ def query(
 
 
 def build_suite(name: str, source: str, p: dict[str, Any]) -> Any:
-    expectations = [between(c, 0, 0) for c in GAP_COLUMNS]  # accounting is exact: ERROR
+    expectations = [between(c, 0, 0) for c in [*GAP_COLUMNS, "empty_source"]]  # exact, and not empty: ERROR
     for column, band_name in bands_of(source).items():
         expectations += band_expectations(column, band_name, band(band_name, p))
     return make_suite(name, expectations)

@@ -7,8 +7,10 @@ Contract: docs/contracts/raw_inputs.md; tables: docs/DESIGN.md "Raw schema".
     check_drop(manifest)               # StructuralError listing every rejected file
     load_source(con, manifest, "registry", seeds_dir)   # one transaction per source
     load_source(con, manifest, "registry", seeds_dir, mode="incremental")  # changed files only
+    load_source(..., min_share=0.5)    # ShrinkError instead of replacing published data with far less
 """
 
+from .guard import ShrinkError, check_shrink, record_published
 from .load import LoadResult, known_files, load_source
 from .scan import DropManifest, FileInfo, StructuralError, check_drop, scan_drop
 from .spec import SOURCES, SPECS
@@ -19,9 +21,12 @@ __all__ = [
     "DropManifest",
     "FileInfo",
     "LoadResult",
+    "ShrinkError",
     "StructuralError",
     "check_drop",
+    "check_shrink",
     "known_files",
     "load_source",
+    "record_published",
     "scan_drop",
 ]

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import parse as P
+from .guard import Baseline, ensure_published_table, published_baseline, refusal, shrink_problem
 from .prefetch import prefetch
 from .records import read_records
 from .scan import DecodeError, DropManifest, FileInfo, StructuralError, decompress, is_gzip_name
@@ -99,6 +100,7 @@ VECTOR_COLUMNS = {
     "procurement": {
         "__budget_literal": lambda t: amount_literal(t.column("预算金额"), AMOUNT_PATTERN),
         "__award_literal": lambda t: amount_literal(t.column("中标金额"), AMOUNT_PATTERN),
+        "__supplier_uscc_ok": lambda t: uscc_valid(pc.utf8_upper(t.column("供应商统一社会信用代码"))),
     },
     "registry": {
         "__capital_literal": lambda t: amount_literal(t.column("注册资本"), CAPITAL_PATTERN),
@@ -217,6 +219,8 @@ def typed_sql(spec: SourceSpec, ref: Reference, src: str) -> str:
             "division_code": P.division_code_sql(c("区划代码")),
             "budget_yuan": P.decimal_sql(c("__budget_literal")),
             "award_yuan": P.decimal_sql(c("__award_literal")),
+            # scorecard.md "Lot attributes": the registry's cleaning and GB 32100 check; invalid → NULL
+            "supplier_uscc": f"CASE WHEN {c('__supplier_uscc_ok')} THEN upper({c('供应商统一社会信用代码')}) END",
         }
         checks = [
             ("missing_required", _missing(spec)),
@@ -520,6 +524,7 @@ def load_source(
     seeds_dir: Path,
     force_exact: bool = False,
     mode: str = "full",
+    min_share: float | None = None,
 ) -> LoadResult:
     """Load one source of a scanned drop into raw.<table>, raw.<source>_quarantine and
     raw.<source>_files, in one transaction.
@@ -535,7 +540,10 @@ def load_source(
       ``pending_sources`` and, for procurement, the affected projects in ``changed_projects``.
     - ``"refresh"``: a full load that is recorded as such for the downstream build.
 
-    Raises StructuralError (and changes nothing) if any file of the source was rejected.
+    Raises StructuralError (and changes nothing) if any file of the source was rejected, and
+    ShrinkError (and changes nothing) when ``min_share`` is given and the load would leave the
+    source without files or with fewer accepted rows than ``min_share`` × those of the last
+    published build (rawload/guard.py).
     ``force_exact`` reads every file with the reference csv reader (for tests).
     """
     if mode not in MODES:
@@ -545,8 +553,12 @@ def load_source(
     if problems:
         raise StructuralError(problems)
     _drop_next(con, spec)  # what a load killed before its swap left behind, in every mode
+    ensure_published_table(con)  # the volume checks read the baseline, empty before a first publish
+    guard = _Guard(source, published_baseline(con, source), min_share) if min_share is not None else None
+    if guard:
+        guard.check(len(manifest.files.get(source, [])), None)
     if mode == "full":
-        return _load_all(con, manifest, spec, seeds_dir, force_exact, record=None)
+        return _load_all(con, manifest, spec, seeds_dir, force_exact, record=None, guard=guard)
     fingerprint = loader_fingerprint(seeds_dir)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -557,10 +569,26 @@ def load_source(
         con.execute("ROLLBACK")
         raise
     if blocker:
-        result = _load_all(con, manifest, spec, seeds_dir, force_exact, record=fingerprint)
+        result = _load_all(con, manifest, spec, seeds_dir, force_exact, record=fingerprint, guard=guard)
         result.reason = blocker
         return result
-    return _load_delta(con, manifest, spec, seeds_dir, force_exact)
+    return _load_delta(con, manifest, spec, seeds_dir, force_exact, guard=guard)
+
+
+@dataclass(frozen=True)
+class _Guard:
+    source: str
+    baseline: Baseline | None
+    min_share: float
+
+    def check(self, files: int, rows_accepted: int | None) -> None:
+        problem = shrink_problem(self.source, self.baseline, files, rows_accepted, self.min_share)
+        if problem:
+            raise refusal([problem])
+
+    def check_counts(self, counts: Mapping[str, tuple[int, int]]) -> None:
+        """Before the swap: the accepted rows the source would have after this load."""
+        self.check(len(counts), sum(a for a, _ in counts.values()))
 
 
 def _next_name(table: str) -> str:
@@ -573,7 +601,8 @@ def _drop_next(con, spec: SourceSpec) -> None:
         con.execute(f"DROP TABLE IF EXISTS raw.{_next_name(table)}")
 
 
-def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: str | None) -> LoadResult:
+def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: str | None,
+              guard: _Guard | None = None) -> LoadResult:
     """Replace the three tables from every file; ``record`` (a loader fingerprint) also marks
     the source as fully reloaded for the downstream build, in the same transaction.
 
@@ -617,6 +646,8 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
                 prev_a, prev_q = counts.get(file, (0, 0))
                 counts[file] = (prev_a + a, prev_q + q)
         con.execute(f"DROP TABLE IF EXISTS {typed}")
+        if guard:
+            guard.check_counts({i.source_file: counts.get(i.source_file, (0, 0)) for i in infos})
         con.execute("BEGIN TRANSACTION")
         try:
             for target in (spec.table, spec.quarantine_table):
@@ -689,7 +720,7 @@ def _changed_projects_sql(typed: str, stale: str) -> str:
     return f"SELECT DISTINCT \"项目编号\" FROM raw.procurement_notices WHERE \"公告ID\" IN ({ids})"
 
 
-def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact) -> LoadResult:
+def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact, guard: _Guard | None = None) -> LoadResult:
     """Parse added/changed files only; replace the rows of changed and removed files."""
     source = spec.name
     infos = manifest.files.get(source, [])
@@ -747,7 +778,10 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact) -> Load
                         f"UNION {_changed_projects_sql(typed, stale)} ON CONFLICT DO NOTHING"
                     )
                     con.execute("DROP TABLE __rawload_old_projects")
-                counts.update(_file_counts(con, typed))
+                # A re-parsed file may now have no row at all (header only): not its old counts.
+                counts.update({i.source_file: (0, 0) for i in to_parse} | _file_counts(con, typed))
+                if guard:  # raises before COMMIT: the rollback below keeps the tables as they were
+                    guard.check_counts({i.source_file: counts.get(i.source_file, (0, 0)) for i in infos})
                 files, per_file = files_table(manifest, source, counts)
                 _replace_files_table(con, spec, files, files_view)
                 _mark_pending(con, source, full_reload=False)

@@ -47,6 +47,10 @@ class FileInfo:
     sha256: str  # of the bytes on disk
     header: list[str] = field(default_factory=list)  # cleaned header names, file order
     problem: str | None = None
+    # An upper bound of the file's data records: its physical lines after the header (CR, LF
+    # and CRLF; neither byte occurs inside a UTF-8 or GB18030 character; a quoted line break
+    # only makes records fewer). None when the file was not decoded (known bytes).
+    max_records: int | None = None
 
 
 @dataclass
@@ -82,6 +86,7 @@ def list_source(raw_dir: Path, source: str) -> tuple[list[Path], list[str]]:
     if not folder.is_dir():
         return [], []
     selected, ignored = [], []
+    # An unreadable folder raises PermissionError here: scan_drop names it as a problem.
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):  # str order = code-point order
         # is_file() follows symlinks: a link to an export counts as the export.
         if entry.is_file() and is_selected_name(entry.name):
@@ -107,16 +112,44 @@ def decompress(raw: bytes, gz: bool) -> bytes:
         raise DecodeError(f"cannot decompress gzip: {exc}") from None
 
 
-def looks_utf16(data: bytes) -> bool:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return True
-    # Without a BOM: ASCII text in UTF-16 is half NUL bytes, and even an all-Chinese CSV
-    # has its commas and line breaks as ",\0" / "\n\0" (LE) or "\0," / "\0\n" (BE).
-    head = data[:4096]
-    if head.count(0) * 4 >= len(head):
-        return True
-    separators = sum(head.count(p) for p in (b",\0", b"\n\0", b"\0,", b"\0\n"))
-    return separators >= 2
+# Bytes of a file's start sniffed for UTF-16/UTF-32, and the share of code units that must
+# carry a NUL in one byte position (UTF-16 CSV headers alone are ≈ 20 % ASCII).
+_SNIFF_BYTES = 4096
+_WIDE_NUL_SHARE = 0.125
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-32' / 'UTF-16' when ``data`` looks like text in one of those encodings, else None.
+
+    A byte-order mark decides. Without one, ASCII characters (commas, digits, line breaks —
+    plentiful in any CSV, even an all-Chinese one) leave a NUL in the same position of every
+    code unit. The NULs must dominate that position and be rare in the others: a stray NUL or
+    two in a UTF-8 file is neither (it is valid UTF-8 and loads as text)."""
+    if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):  # before UTF-16: FF FE 00 00 starts with FF FE
+        return "UTF-32"
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "UTF-16"
+    head = data[:_SNIFF_BYTES]
+    if head.count(0) < 2:
+        return None
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        head_w = head[: len(head) - len(head) % width]
+        units = len(head_w) // width
+        if units < 2:
+            continue
+        nuls = [head_w[i::width].count(0) for i in range(width)]
+        if width == 4:
+            # Every character below U+10000 has two NUL bytes (LE: positions 2, 3; BE: 0, 1),
+            # and the position of its low byte is rarely NUL.
+            if (min(nuls[2:]) >= 0.9 * units and nuls[0] < 0.5 * units) or (
+                min(nuls[:2]) >= 0.9 * units and nuls[3] < 0.5 * units
+            ):
+                return name
+            continue
+        high, low = max(nuls), min(nuls)
+        if high >= max(4, units * _WIDE_NUL_SHARE) and low * 4 <= high:
+            return name
+    return None
 
 
 def _decodes(data: bytes, encoding: str, chunk: int = 1 << 24) -> None:
@@ -135,20 +168,30 @@ def detect_encoding(data: bytes) -> str:
     """utf-8 / utf-8-sig / gb18030 by strict decoding of the whole content, else DecodeError."""
     if not data:
         raise DecodeError("empty file (0 bytes)")
-    if looks_utf16(data):
-        raise DecodeError("UTF-16 encoded (only UTF-8 and GB18030 are accepted)")
+    wide = wide_encoding(data)
+    if wide:
+        raise DecodeError(f"{wide} encoded (only UTF-8 and GB18030 are accepted)")
     try:
         _decodes(data, "utf-8")
         return UTF8_SIG if data.startswith(_BOM_UTF8) else UTF8
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_offset = exc.start
     try:
         _decodes(data, "gb18030")
         return GB18030
     except UnicodeDecodeError as exc:
+        # Both offsets: a UTF-8 file with one bad byte fails as GB18030 much earlier, at its
+        # first Chinese character; the UTF-8 offset is then the one to look at.
         raise DecodeError(
-            f"cannot be decoded as UTF-8 or GB18030 (byte offset {exc.start})"
+            f"cannot be decoded as UTF-8 (first bad byte at offset {utf8_offset}) "
+            f"or GB18030 (at offset {exc.start})"
         ) from None
+
+
+def max_records(data: bytes) -> int:
+    """Physical lines after the first one (an upper bound of the data records)."""
+    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return max(breaks - (1 if data.endswith((b"\n", b"\r")) else 0), 0)
 
 
 # --- header -----------------------------------------------------------------------------
@@ -176,8 +219,16 @@ def header_of(data: bytes, encoding: str, truncated: bool = False) -> list[str] 
         size *= 4
 
 
+# More columns than any export of the three sources has (12–19 contract headers plus a few
+# extras): a wider file is a wrong or broken export, and loading its cells would take
+# minutes and gigabytes (one Arrow column per header cell).
+MAX_COLUMNS = 1000
+
+
 def header_problem(source: str, header: list[str]) -> str | None:
     spec = SPECS[source]
+    if len(header) > MAX_COLUMNS:
+        return f"{len(header):,} columns in the header (at most {MAX_COLUMNS:,} are accepted)"
     problems = []
     missing = [h for h in spec.required if h not in header]
     if missing:
@@ -213,7 +264,10 @@ def _known_header(raw: bytes, gz: bool, encoding: str) -> list[str] | None:
 
 def inspect_file(source: str, path: Path, source_file: str,
                  known: dict[str, tuple[str, str]] | None = None) -> FileInfo:
-    raw, digest = read_file_bytes(path)
+    try:
+        raw, digest = read_file_bytes(path)
+    except OSError as exc:  # unreadable (permissions, I/O error, vanished): named like any other problem
+        return FileInfo(source, path, source_file, None, 0, "", problem=f"cannot be read: {exc.strerror or exc}")
     info = FileInfo(source, path, source_file, None, len(raw), digest)
     previous = (known or {}).get(source_file)
     if previous is not None and previous[0] == digest and previous[1]:
@@ -229,6 +283,7 @@ def inspect_file(source: str, path: Path, source_file: str,
     except DecodeError as exc:
         info.problem = str(exc)
         return info
+    info.max_records = max_records(data)
     try:
         info.header = header_of(data, info.encoding)
     except csv.Error as exc:  # e.g. a header cell beyond the field size limit
@@ -249,7 +304,13 @@ def scan_drop(raw_dir: Path, known: dict[str, tuple[str, str]] | None = None) ->
     files: dict[str, list[FileInfo]] = {}
     ignored: dict[str, list[str]] = {}
     for source in SOURCES:
-        selected, ignored[source] = list_source(raw_dir, source)
+        try:
+            selected, ignored[source] = list_source(raw_dir, source)
+        except OSError as exc:  # the source folder itself cannot be listed
+            files[source] = [FileInfo(source, raw_dir / source, f"{source}/", None, 0, "",
+                                      problem=f"folder cannot be read: {exc.strerror or exc}")]
+            ignored[source] = []
+            continue
         # Two files at a time: hashing and gunzip release the GIL (memory: two files' bytes).
         with ThreadPoolExecutor(max_workers=2) as pool:
             files[source] = list(pool.map(lambda p: inspect_file(source, p, f"{source}/{p.name}", known), selected))

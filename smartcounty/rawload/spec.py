@@ -44,7 +44,9 @@ PROCUREMENT = SourceSpec(
         "公告ID", "项目编号", "发布日期", "标项号", "区划代码", "品目编码", "预算金额", "中标金额",
         "供应商统一社会信用代码",
     ),
-    companions=("notice_class", "publish_date", "lot_no", "division_code", "budget_yuan", "award_yuan"),
+    companions=(
+        "notice_class", "publish_date", "lot_no", "division_code", "budget_yuan", "award_yuan", "supplier_uscc",
+    ),
     reasons=("missing_required", "invalid_date", "unknown_notice_type"),
 )
 

@@ -20,6 +20,11 @@ AMOUNT_PATTERN = r"^(?:¥|人民币)?(?P<i>\d+)(?:\.(?P<f>\d+))?(?P<u>万|亿)?(
 # 注册资本 is also written with the currency after the unit: 500万人民币, 500万元人民币.
 CAPITAL_PATTERN = r"^(?:¥|人民币)?(?P<i>\d+)(?:\.(?P<f>\d+))?(?P<u>万|亿)?(?:元|元整)?(?:人民币)?$"
 _UNIT_SHIFT = {"": 0, "万": 4, "亿": 8}
+# A literal DECIMAL(38, 6) holds exactly: at most 32 significant integer digits, no non-zero
+# digit beyond the 6th decimal.
+AMOUNT_SCALE = 6
+AMOUNT_INTEGER_DIGITS = 38 - AMOUNT_SCALE
+EXACT_LITERAL = rf"^0*\d{{1,{AMOUNT_INTEGER_DIGITS}}}\.\d{{0,{AMOUNT_SCALE}}}0*$"
 
 
 def amount_literal(arr, pattern: str = AMOUNT_PATTERN):
@@ -41,7 +46,11 @@ def amount_literal(arr, pattern: str = AMOUNT_PATTERN):
             i, pc.utf8_slice_codeunits(padded, 0, k), ".", pc.utf8_slice_codeunits(f, k), "0", ""
         )
         out = pc.if_else(pc.equal(u, unit), literal, out)
-    return out
+    # DECIMAL(38, 6) would round away a 7th decimal and turn a 33rd integer digit into NULL
+    # without a word: such a value is kept only where it is exact, else it is unparseable
+    # (NULL, counted as `unparseable_amount`), never silently changed.
+    exact = pc.match_substring_regex(out, EXACT_LITERAL)
+    return pc.if_else(exact, out, pa.scalar(None, pa.string()))
 
 
 def amounts(values, pattern: str = AMOUNT_PATTERN) -> list[Decimal | None]:

@@ -4,7 +4,8 @@ Truth tables (never written to the drop):
 - ``projects``: one row per procurement project (buyer, division spelling, title, story, key date);
 - ``lots``: one row per lot with the answer the contract's rules must give — ``attribution``,
   ``county_code``, ``awarded``, ``inv_year``, ``amount`` (exact yuan, NULL when unparseable),
-  ``is_info``, ``is_smart``, ``scenarios``, ``primary``, ``category``.
+  ``is_info``, ``is_smart``, ``scenarios``, ``primary``, ``category``, ``method`` (采购方式 without stray
+  text), ``budget`` (exact yuan) and the winner's columns of ``suppliers.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import rates as R
+from . import suppliers
 from .reference import Reference
 from .render import (UNPARSEABLE_AMOUNTS, add_noise, choice, fmt_amounts, fmt_dates, fmt_division,
                      frame, pick, s)
@@ -59,7 +61,18 @@ INFO_CATALOG = [("A02010104", "货物/设备/信息化设备/计算机/台式计
                 ("C16040000", "服务/信息技术服务/信息系统集成实施服务"), ("C17010000", "服务/电信和其他信息传输服务/电信服务"),
                 ("", "货物/计算机设备及软件/台式计算机"), ("", "服务/信息技术服务/运维服务"),
                 ("C16070000", ""), ("A02010104", "")]
-METHODS = ["公开招标", "竞争性磋商", "竞争性谈判", "询价", "单一来源", "邀请招标", "框架协议", "电子卖场"]
+METHOD_STRAY = {   # 采购方式 as some buyers type it: the method term plus stray text
+    "公开招标": ["公开招标（电子招标）", "公开招标(网上)", "网上公开招标", "公开招标方式"],
+    "竞争性磋商": ["竞争性磋商（电子）", "竞争性磋商方式", "竞争性磋商采购"],
+    "询价": ["询价采购", "网上询价", "询价（电子卖场）"], "竞争性谈判": ["竞争性谈判（电子）", "竞争性谈判采购"],
+    "邀请招标": ["邀请招标（电子）"], "单一来源": ["单一来源采购", "单一来源（公示后）"],
+    "框架协议": ["框架协议采购"], "电子卖场": ["电子卖场（网上超市）"], "其他": ["自行采购", "协议供货", "定点采购"],
+}
+PLANNING_ITEMS = ["智慧城市顶层设计及信息化咨询服务", "数字县域建设规划编制（信息化）服务", "信息化发展规划编制服务",
+                  "数字化转型总体规划编制服务", "大数据产业发展专项规划编制服务", "数字政府建设实施方案（信息化）编制服务"]
+DATA_PLATFORM_ITEMS = ["政务大数据平台建设项目", "大数据中心建设项目", "数据共享交换平台（信息化）建设项目",
+                       "数据资源目录及大数据治理项目", "数据中台（信息系统）建设项目", "数据仓库及信息系统集成项目",
+                       "数据汇聚与数据治理信息系统采购项目"]
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韦覃蒙莫农陆")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲兰梅")
 WORD_A = list("鑫盛华泰恒达宏远博创联瑞信诚安顺嘉裕聚力益丰合众新宇天海")
@@ -372,6 +385,17 @@ def build_projects(ref: Reference, rng: np.random.Generator, scale: float):
     info = (p["kind"] == "info").to_numpy()
     info_title = info & (rng.random(n) < 0.65)
     titles[info_title] = (year_prefix + head + choice(rng, INFO_ITEMS, n))[info_title]
+    # scorecard inputs: a planning / data-platform project in some counties and years
+    cand = np.flatnonzero(info & (p["level"] == "county").to_numpy() & p["awarded"].to_numpy())
+    first = cand[rng.permutation(len(cand))]
+    first = first[~pd.Series(s(p["county_code"].to_numpy()[first]) + s(p["year"].to_numpy()[first])).duplicated().to_numpy()]
+    u = rng.random(len(first))
+    for items, sel in ((PLANNING_ITEMS, u < R.PLANNING_COUNTY_RATE),
+                       (DATA_PLATFORM_ITEMS, (u >= R.PLANNING_COUNTY_RATE)
+                        & (u < R.PLANNING_COUNTY_RATE + R.DATA_PLATFORM_COUNTY_RATE))):
+        idx = first[sel]
+        titles[idx] = (year_prefix + head + choice(rng, items, n))[idx]
+        info_title[idx] = True
     plain = (titles == "")
     titles[plain] = (year_prefix + head + choice(rng, ORDINARY_ITEMS, n))[plain]
     p["title"] = titles
@@ -494,14 +518,16 @@ def build_events(rng, projects: pd.DataFrame) -> pd.DataFrame:
                                         "amount_kind": amount}))
 
     has_tender = np.isin(st, ["simple", "corrected", "double_result", "cancelled", "failed"])
-    ev(has_tender, "tender", "tender", -_u(rng, n, 10, 45), "budget")
+    window = projects["window"].to_numpy()
+    window = np.where(np.isin(st, ["retender_failed", "retender_terminated"]), np.minimum(window, 35), window)
+    ev(has_tender, "tender", "tender", -window, "budget")
     ev(st == "open", "tender", "tender", 0, "budget")
     ev(st == "retender_failed", "tender", "tender", -_u(rng, n, 80, 120), "budget")
     ev(st == "retender_failed", "failed0", "failed", -_u(rng, n, 40, 70), "blank")
     ev(st == "retender_terminated", "tender", "tender", -_u(rng, n, 110, 150), "budget")
     ev(st == "retender_terminated", "result0", "result", -_u(rng, n, 70, 100), "decoy")
     ev(st == "retender_terminated", "terminated0", "terminated", -_u(rng, n, 40, 60), "blank")
-    ev(np.isin(st, ["retender_failed", "retender_terminated"]), "tender1", "tender", -_u(rng, n, 10, 30), "budget")
+    ev(np.isin(st, ["retender_failed", "retender_terminated"]), "tender1", "tender", -window, "budget")
     ev(projects["pre_correction"].to_numpy(), "precorr", "correction", -_u(rng, n, 1, 9), "blank")
     truth_result = np.isin(st, ["simple", "result_only", "retender_failed", "retender_terminated", "cancelled"])
     ev(truth_result, "result", "result", 0, "truth")
@@ -584,13 +610,43 @@ def solve_amounts(rng, lots: pd.DataFrame, projects: pd.DataFrame, scale: float)
     lots["decoy"] = np.round(amount * rng.uniform(1.03, 1.3, m)).astype(np.int64)
     lots["decoy2"] = np.round(amount * rng.uniform(0.7, 0.97, m)).astype(np.int64)
     lots["contract_amount"] = np.where(rng.random(m) < 0.5, amount, np.round(amount * 0.985).astype(np.int64))
-    lots["budget"] = (np.ceil(amount * rng.uniform(1.0, 1.2, m) / 100) * 100).astype(np.int64)
+    lots["budget"] = _budgets(rng, amount, (lots["method"] == "单一来源").to_numpy())
     # unparseable awards only where nothing counts them
     lots["unparseable"] = (lots["kind"] == "ordinary") & (rng.random(m) < R.UNPARSEABLE_AWARD_RATE)
     # what the rules must read: NULL unless a later correction (parseable) replaces the result
     lots["award"] = lots["amount"].astype(float).where(~lots["unparseable"] | (lots["story"] == "corrected"))
     del lots["amount_f"]
     return targets
+
+
+def _budgets(rng, amount: np.ndarray, single_source: np.ndarray) -> np.ndarray:
+    """预算金额 that awards usually undercut; a few awards within 0.5 % below it, a few above it."""
+    m = len(amount)
+    u = rng.random(m)
+    over = u < R.OVER_BUDGET_RATE
+    near = ~over & ((u < R.OVER_BUDGET_RATE + R.NEAR_BUDGET_RATE) | (single_source & (u > 0.5)))
+    usual = np.ceil(amount / rng.uniform(*R.BUDGET_RATIO, m) / 100) * 100          # round hundreds
+    close = amount + np.floor(amount * rng.uniform(0, 0.004, m))
+    above = np.maximum(np.minimum(np.floor(amount / rng.uniform(1.01, 1.15, m)), amount - 1), 1)
+    return np.where(over, above, np.where(near, close, usual)).astype(np.int64)
+
+
+def assign_methods(rng, projects: pd.DataFrame) -> None:
+    """采购方式 (the truth's clean method and its spelling) and the 采购公告 → result window in days."""
+    n = len(projects)
+    method = pick(rng, n, R.METHOD_SHARE)
+    text = method.copy()
+    stray = np.flatnonzero(rng.random(n) < R.METHOD_STRAY_TEXT_RATE)
+    text[stray] = [METHOD_STRAY[x][k % len(METHOD_STRAY[x])] for x, k in zip(method[stray], rng.integers(0, 12, len(stray)))]
+    other = np.flatnonzero(method == "其他")
+    text[other] = np.where(rng.random(len(other)) < 0.5, "", text[other])   # blank: no method to judge
+    minimum = pd.Series(method).map(R.TENDER_MIN_DAYS).to_numpy()
+    lawful = np.where(np.isnan(minimum), rng.integers(3, 31, n),
+                      np.nan_to_num(minimum) + np.round(rng.exponential(R.TENDER_EXTRA_DAYS_MEAN, n)))
+    short = ~np.isnan(minimum) & (rng.random(n) < R.SHORT_TENDER_RATE)
+    short_days = 1 + np.floor(rng.random(n) * (np.nan_to_num(minimum, nan=2) - 1))
+    projects["method"], projects["method_text"] = method, text
+    projects["window"] = np.where(short, short_days, lawful).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -604,10 +660,25 @@ def _phones(rng, n):
     return np.where(rng.random(n) < 0.5, mobile, land)
 
 
-def _uscc_pool(rng, n: int) -> np.ndarray:
-    from .registry import uscc_with_check   # the USCC arithmetic lives with the registry
-    div = choice(rng, ["450102", "450103", "450105", "450203", "450305", "450902", "440106", "450000"], n)
-    return uscc_with_check(rng, np.full(n, "91", dtype=object), div, np.arange(n) + 7_000_000)
+def _supplier_cells(lots: pd.DataFrame, lot_row: np.ndarray, rows: pd.DataFrame, has_award: np.ndarray):
+    """中标供应商 / 供应商统一社会信用代码 per notice row: the winner on results, corrections and contracts;
+    a decoy on a first result later terminated, and on results a supplier correction overrides."""
+    cls, slot = rows["cls"].to_numpy(), rows["slot"].to_numpy()
+    fix = lots["fix"].to_numpy()[lot_row]
+    name = lots["supplier_name"].to_numpy()[lot_row]
+    uscc = lots["sup_text_uscc"].to_numpy()[lot_row]
+    d_name = lots["decoy_name"].to_numpy()[lot_row]
+    d_uscc = lots["decoy_uscc"].to_numpy()[lot_row]
+    fix_name, fix_uscc = np.isin(fix, ["both", "name"]), np.isin(fix, ["both", "uscc"])
+    result = cls == "result"
+    out_name = np.where((result & fix_name) | (slot == "result0"), d_name, name)
+    out_uscc = np.where((result & fix_uscc) | (slot == "result0"), d_uscc, uscc)
+    # a supplier correction names only what it replaces
+    corr = cls == "correction"
+    out_name = np.where(corr & (fix != "") & ~fix_name, "", out_name)
+    out_uscc = np.where(corr & (fix != "") & ~fix_uscc, "", out_uscc)
+    with_sup = np.isin(cls, ["result", "correction", "contract"]) & has_award
+    return np.where(with_sup, out_name, ""), np.where(with_sup, out_uscc, "")
 
 
 def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -625,7 +696,6 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
     agencies = "广西" + choice(rng, WORD_A, 200) + choice(rng, WORD_B, 200) + choice(
         rng, ["招标代理有限公司", "工程咨询有限公司", "项目管理有限公司"], 200)
     projects["agency"] = np.where(rng.random(n_p) < 0.8, choice(rng, agencies, n_p), "")
-    projects["method"] = choice(rng, METHODS, n_p)
     projects["contact"] = _people(rng, n_p)
     projects["phone"] = _phones(rng, n_p)
     # event-level: notice id, type label, date spelling
@@ -676,15 +746,9 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
     has_other = e.assign(o=e["cls"] != "result").groupby("pid")["o"].any()
     drop_cat = ((rows["cls"] == "result").to_numpy() & (rng.random(n) < 0.05)
                 & rows["pid"].map(has_other).to_numpy(dtype=bool))
-    suppliers_idx = rng.integers(0, 4000, len(lots))
-    sup_names = "广西" + choice(rng, WORD_A, 4000) + choice(rng, WORD_B, 4000) + choice(
-        rng, ["建设工程有限公司", "商贸有限公司", "科技有限公司", "电子科技有限公司", "信息技术有限公司",
-              "设备有限公司", "物业服务有限公司", "医疗器械有限公司"], 4000)
-    sup_uscc = _uscc_pool(rng, 4000)
     lot_row = lots.reset_index(drop=True).set_index(["pid", "lot_no"]).index.get_indexer(
         pd.MultiIndex.from_arrays([rows["pid"], rows["lot_no"]]))
-    sidx = suppliers_idx[lot_row]
-    with_sup = np.isin(rows["cls"].to_numpy(), ["result", "correction", "contract"]) & has_award
+    sup_name, sup_uscc = _supplier_cells(lots, lot_row, rows, has_award)
     out = frame({
         "公告ID": rows["notice_id"].to_numpy(),
         "项目编号": p["project_code"].to_numpy(),
@@ -696,13 +760,13 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
         "区划名称": add_noise(p["division_name"].to_numpy(), rng, R.NOISE_CELL_RATE),
         "采购人": add_noise(p["buyer"].to_numpy(), rng, R.NOISE_CELL_RATE),
         "采购代理机构": p["agency"].to_numpy(),
-        "采购方式": p["method"].to_numpy(),
+        "采购方式": p["method_text"].to_numpy(),
         "品目编码": np.where(drop_cat, "", rows["catalog_code"].to_numpy()),
         "品目名称": np.where(drop_cat, "", rows["catalog_name"].to_numpy()),
         "预算金额": budget,
         "中标金额": award,
-        "中标供应商": add_noise(np.where(with_sup, sup_names[sidx], ""), rng, R.NOISE_CELL_RATE),
-        "供应商统一社会信用代码": np.where(with_sup, sup_uscc[sidx], ""),
+        "中标供应商": add_noise(sup_name, rng, R.NOISE_CELL_RATE),
+        "供应商统一社会信用代码": sup_uscc,
         "联系人": p["contact"].to_numpy(),
         "联系电话": p["phone"].to_numpy(),
     })
@@ -763,7 +827,7 @@ def _split_quarters(rng, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------------------- entry
-def generate(ref: Reference, rng: np.random.Generator, scale: float):
+def generate(ref: Reference, rng: np.random.Generator, scale: float, enterprises: pd.DataFrame):
     rules = Rules(ref)
     projects, mode = build_projects(ref, rng, scale)
     lots = build_lots(ref, rng, projects, rules)
@@ -771,7 +835,10 @@ def generate(ref: Reference, rng: np.random.Generator, scale: float):
     lots["story"] = projects["story"].to_numpy()[lots["pid"].to_numpy()]
     lots["inv_year"] = pd.to_datetime(projects["K"]).dt.year.to_numpy()[lots["pid"].to_numpy()]
     lots["awarded"] = ~lots["story"].isin(list(R.NOT_AWARDED_SHARE))
+    assign_methods(rng, projects)
+    lots["method"] = projects["method"].to_numpy()[lots["pid"].to_numpy()]
     targets = solve_amounts(rng, lots, projects, scale)
     events = build_events(rng, projects)
+    suppliers.assign(rng, ref, projects, lots, events, enterprises)
     files = render(rng, projects, lots, events)
     return files, projects, lots, mode, targets

@@ -69,6 +69,36 @@ PREFECTURE_BUYER_SHARE = 0.12           # ordinary lots bought by a prefecture (
 PROVINCE_BUYER_SHARE = 0.04             # ... by a province (450000) buyer
 AMBIGUOUS_NAME_LOTS = 20                # 区划名称 naming two counties of equal length → unattributed
 
+# ------------------------------------------------------------------ how lots are bought (all projects)
+METHOD_SHARE = {                        # 采购方式 of a project (all its notices)
+    "公开招标": 0.40, "竞争性磋商": 0.30, "询价": 0.09, "竞争性谈判": 0.07, "邀请招标": 0.04,
+    "单一来源": 0.04, "框架协议": 0.02, "电子卖场": 0.02, "其他": 0.02,
+}
+METHOD_STRAY_TEXT_RATE = 0.05           # 采购方式 with stray text: 公开招标（电子招标）, 竞争性磋商方式, ...
+TENDER_MIN_DAYS = {"公开招标": 20, "邀请招标": 20, "竞争性磋商": 10, "竞争性谈判": 3, "询价": 3}  # shared/reference
+TENDER_EXTRA_DAYS_MEAN = 9.0            # lawful windows: the minimum plus exponential extra days (no minimum: 3-30)
+SHORT_TENDER_RATE = 0.05                # lots with a min-days method whose 采购公告 came too late (1..min-1 days)
+BUDGET_RATIO = (0.80, 0.99)             # award ÷ 预算金额 of most lots (uniform)
+NEAR_BUDGET_RATE = 0.04                 # award within 0.5 % below the budget (single source: half of them)
+OVER_BUDGET_RATE = 0.025                # award above the budget (by 1-15 %, inside the GX band's factor 1.2)
+
+# ------------------------------------------------------------------ who wins (awarded lots)
+SUPPLIER_LOCALITY = {                   # where the winner of a county buyer's lot comes from
+    "same_county": 0.30, "same_prefecture": 0.20, "other_guangxi": 0.24,
+    "guangxi_unregistered": 0.05,       # a Guangxi division in the USCC, absent from our registry
+    "outside_guangxi": 0.15,            # another province's division (characters 3-8), absent from the registry
+    "unknown": 0.06,                    # blank or invalid USCC
+}
+YOUNG_SUPPLIER_RATE = 0.03              # winner established less than 180 days before the award
+INACTIVE_SUPPLIER_RATE = 0.02           # winner already closed (注销/吊销) on the award date
+SUPPLIER_CORRECTION_SHARE = 0.35        # corrected lots whose 更正公告 also replaces the supplier name and/or USCC
+SUPPLIER_USCC_SPELLING = {"lower": 0.01, "fullwidth": 0.005}   # valid USCCs spelled differently on notices
+DOMINANT_GROUP_RATE = 0.10              # (采购人, year) groups of >= 3 informatization lots captured by one supplier
+
+# ------------------------------------------------------------------ scorecard inputs (county, per year)
+PLANNING_COUNTY_RATE = 0.15             # counties with a planning project (顶层设计, 规划编制, ...) in a given year
+DATA_PLATFORM_COUNTY_RATE = 0.25        # counties with a data-platform project (数据共享, 大数据平台, ...) in a year
+
 # how a county buyer's division is written (shares of county lots)
 DIVISION_STYLE = {
     "code": 0.75, "code9": 0.03, "code12": 0.03, "code_fullwidth": 0.02,

@@ -2,7 +2,8 @@
 
 Truth (never written): ``role`` (counted / core_trap / noncore), ``counted`` (digital-economy
 enterprise on the register at the as-of date, attributed to a county), ``smart`` (counted and
-naming 智慧城市/智慧社区), ``county_code``.
+naming 智慧城市/智慧社区), ``county_code``, ``attribution``, ``uscc`` and ``name`` (as written,
+before spelling noise), ``status``, ``established``, ``dereg``, ``revoked``.
 """
 
 from __future__ import annotations
@@ -317,6 +318,9 @@ def render(ref: Reference, rng: np.random.Generator, t: pd.DataFrame) -> pd.Data
     ind_name = ind_s.map(names_map).fillna("").to_numpy().astype(object)
     head = np.where(individual, "92", np.where((role == "noncore") & (rng.random(n) < 0.03), "93", "91"))
     uscc = uscc_with_check(rng, head, uscc_div, np.arange(n))
+    # truth: procurement draws its winning suppliers from these (object columns: no Arrow round trips)
+    t["uscc"] = pd.Series(uscc, index=t.index, dtype=object)
+    t["name"] = pd.Series(name, index=t.index, dtype=object)
     dstyle = pick(rng, n, R.DATE_STYLE)
 
     def fmt(col, blank):

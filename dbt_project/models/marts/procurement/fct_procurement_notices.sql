@@ -11,6 +11,7 @@ select
     notices.budget_yuan,
     notices.procurement_method,
     notices.supplier_name,
+    notices.supplier_uscc,
     notices.source_file,
     notices.source_line,
     dedup.is_collapsed_repost,

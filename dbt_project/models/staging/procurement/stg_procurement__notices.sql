@@ -27,7 +27,9 @@ select
     ("预算金额" is not null and budget_yuan is null) as is_budget_unparseable,
     ("中标金额" is not null and award_yuan is null) as is_award_unparseable,
     "中标供应商" as supplier_name,
-    "供应商统一社会信用代码" as supplier_uscc,
+    "供应商统一社会信用代码" as supplier_uscc_raw,
+    -- the load's companion: upper-cased, NULL unless 18 characters with a valid GB 32100 check character
+    supplier_uscc,
     source_file,
     source_line
 from {{ source('procurement', 'procurement_notices') }} as notices

@@ -1,0 +1,118 @@
+"""Take a build's child processes down with it, however the build ends.
+
+dagster-dbt runs dbt as a child process. If only the CLI is killed (SIGKILL, an OOM kill, a
+supervisor stopping one PID), that child lives on, keeps writing to the warehouse and holds
+its lock, so the next build fails until it ends. A signal handler cannot help against
+SIGKILL, and moving the build into its own process group would take it out of the
+terminal's Ctrl-C; so a small watcher process (own session, untouched by the build's
+signals) records the build's descendants twice a second and, when the build's end of a
+pipe closes — which the kernel does on any exit — terminates those still alive (SIGTERM,
+then SIGKILL after a grace period). A process is identified by PID and start time, so a
+reused PID is never hit. Linux only (``/proc``); elsewhere it does nothing.
+
+    watcher = watch_children()   # in the build process, before starting children
+    ...
+    release(watcher)             # normal end: the watcher ends too (children are gone)
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+POLL_SECONDS = 0.5
+GRACE_SECONDS = 5.0
+_PROC = Path("/proc")
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent PID, start time in clock ticks) of ``pid``, None if it is gone."""
+    try:
+        text = (_PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # the command name may hold spaces and parentheses
+    return int(fields[1]), int(fields[19])
+
+
+def descendants(root: int) -> dict[int, int]:
+    """PID -> start time of every live descendant of ``root``."""
+    children: dict[int, list[int]] = {}
+    started: dict[int, int] = {}
+    for entry in _PROC.iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            children.setdefault(stat[0], []).append(int(entry.name))
+            started[int(entry.name)] = stat[1]
+    found: dict[int, int] = {}
+    stack = list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        if pid not in found:
+            found[pid] = started[pid]
+            stack.extend(children.get(pid, []))
+    return found
+
+
+def _alive(pid: int, start: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[1] == start
+
+
+def terminate(tracked: dict[int, int], grace: float = GRACE_SECONDS) -> list[int]:
+    """SIGTERM every tracked process still alive, SIGKILL those left after ``grace``."""
+    hit = []
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
+        live = [pid for pid, start in tracked.items() if _alive(pid, start)]
+        for pid in live:
+            try:
+                os.kill(pid, sig)
+                hit.append(pid)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + wait
+        while wait and time.monotonic() < deadline and any(_alive(p, tracked[p]) for p in live):
+            time.sleep(0.1)
+    return sorted(set(hit))
+
+
+def watch(build_pid: int, pipe_fd: int = 0) -> None:
+    """The watcher's loop: track ``build_pid``'s descendants until ``pipe_fd`` reaches EOF."""
+    tracked: dict[int, int] = {}
+    while True:
+        ready, _, _ = select.select([pipe_fd], [], [], POLL_SECONDS)
+        if ready and not os.read(pipe_fd, 4096):
+            break
+        tracked = {p: s for p, s in tracked.items() if _alive(p, s)} | descendants(build_pid)
+        tracked.pop(os.getpid(), None)  # the watcher is a child of the build too
+    terminate(tracked)
+
+
+def watch_children() -> subprocess.Popen | None:
+    """Start the watcher over this process's descendants (None where /proc is missing)."""
+    if not (_PROC / str(os.getpid()) / "stat").exists():
+        return None
+    # stdin: the pipe whose write end only this process holds (non-inheritable), so it closes
+    # exactly when this process ends; its own session keeps the terminal's Ctrl-C off it.
+    return subprocess.Popen(
+        [sys.executable, "-m", "smartcounty.reaper", str(os.getpid())],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+def release(watcher: subprocess.Popen | None) -> None:
+    """End the watcher after a build that ended normally (it ends any child left over)."""
+    if watcher is not None and watcher.stdin is not None:
+        watcher.stdin.close()
+        try:
+            watcher.wait(timeout=GRACE_SECONDS + 5)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+
+
+if __name__ == "__main__":
+    watch(int(sys.argv[1]))
