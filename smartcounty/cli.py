@@ -125,14 +125,37 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False, full_r
                                       run_config={"loggers": {"console": {}}}, tags=tags)
 
 
-def summarize_failures(result) -> list[str]:
+def summarize_failures(result, log: Path | None = None) -> list[str]:
+    """The failed steps, blocking checks (with their first reason) and dbt models/tests (from dbt's log)."""
+    from smartcounty.console import check_failure_detail, dbt_problems
+
     lines = []
     for event in result.get_step_failure_events():
         lines.append(f"step {event.step_key}: {_root_cause(event.step_failure_data.error)}")
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed and evaluation.severity.value == "ERROR":
-            lines.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
+            detail = check_failure_detail(dict(evaluation.metadata or {}))
+            lines.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed"
+                         + (f": {detail}" if detail else ""))
+    if log is not None and log.exists() and (lines or not result.success):
+        lines += [f"dbt: {problem}" for problem in dbt_problems(log.read_text(encoding="utf-8", errors="replace"))]
     return lines
+
+
+@contextlib.contextmanager
+def build_output(log: Path, verbose: bool = False):
+    """The build console around a run: dbt's own output into ``log`` (and, with --verbose, on the
+    terminal too); progress through smartcounty.console on stderr."""
+    from smartcounty import progress
+    from smartcounty.console import BuildConsole, Tee
+
+    with open(log, "w", encoding="utf-8") as sink, BuildConsole(verbose=verbose) as display:
+        progress.attach(display)
+        try:
+            with contextlib.redirect_stdout(Tee(sink, sys.stdout) if verbose else sink):
+                yield display
+        finally:
+            progress.attach(None)
 
 
 def check_build_inputs() -> tuple[Path, Path, Path]:
@@ -173,14 +196,13 @@ def cmd_build(args) -> int:
     from smartcounty import reaper, validation
 
     log = warehouse.parent / "build.log"
-    print(f"building {warehouse} from {raw} (dbt output: {log})", file=sys.stderr)
+    print(f"building {warehouse} from {raw} (dbt log: {log})", file=sys.stderr)
     started = time.perf_counter()
     # If this process dies (even by SIGKILL), the watcher ends the dbt process it started,
     # which would otherwise keep writing to — and locking — the warehouse.
     watcher = reaper.watch_children()
-    # dbt's own log lines go to a file; progress lines (stderr) stay on the terminal.
     try:
-        with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        with build_output(log, verbose=args.verbose):
             result = run_build(full_refresh=args.full_refresh, allow_shrink=args.allow_shrink)
     finally:
         reaper.release(watcher)
@@ -188,13 +210,12 @@ def cmd_build(args) -> int:
     report = validation.report_path(warehouse)
     # Only a report this build wrote (a build stopped before its checks wrote none).
     report_is_fresh = report.exists() and report.stat().st_mtime >= time.time() - elapsed
-    failures = summarize_failures(result)
+    failures = summarize_failures(result, log)
     if not result.success or failures:
-        print(f"build FAILED after {elapsed:.1f} s; the serving copy was not replaced.", file=sys.stderr)
-        for line in failures:
-            print(f"  - {line}", file=sys.stderr)
-        if report_is_fresh:
-            print(f"validation report: {report}", file=sys.stderr)
+        from smartcounty.console import failure_block
+
+        for line in failure_block(elapsed, failures, log, report if report_is_fresh else None):
+            print(line, file=sys.stderr)
         return 1
     warnings = [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in result.get_asset_check_evaluations()
                 if not e.passed]
@@ -203,6 +224,7 @@ def cmd_build(args) -> int:
     print(f"  serving copy: {settings.serving_path()}")
     if report.exists():
         print(f"  validation report: {report}")
+    print(f"  dbt log: {log}")
     if warnings:
         print(f"  warnings: {', '.join(warnings)}")
     return 0
@@ -290,6 +312,52 @@ def cmd_figures(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- docs
+def cmd_docs(args) -> int:
+    from smartcounty import docs_site
+
+    settings.export_env(warehouse=args.warehouse)
+    site = docs_site.site_dir(settings.warehouse_path())
+    try:
+        if not args.no_generate:
+            docs_site.require_warehouse(settings.warehouse_path())
+            started = time.perf_counter()
+            print(f"generating the dbt docs site from {settings.warehouse_path()} …", file=sys.stderr, flush=True)
+            site = docs_site.generate(settings.warehouse_path())
+            print(f"wrote the dbt docs site to {site} in {time.perf_counter() - started:.1f} s "
+                  f"(open {site / 'index.html'})")
+        if args.serve:
+            server = docs_site.make_server(site, args.port)
+            print(f"serving {site} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)",
+                  file=sys.stderr, flush=True)
+            with server:
+                server.serve_forever()
+    except docs_site.DocsError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:  # e.g. the port is taken
+        raise CliError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}") from exc
+    return 0
+
+
+# ---------------------------------------------------------------- export
+def cmd_export(args) -> int:
+    from smartcounty import export
+
+    settings.export_env(serving=args.serving)
+    serving = settings.serving_path()
+    out = Path(args.out).expanduser().resolve() if args.out else serving.parent / f"export-{args.format}"
+    started = time.perf_counter()
+    try:
+        manifest = export.export(serving, out, args.format)
+    except export.ExportError as exc:
+        raise CliError(str(exc)) from exc
+    size = sum(f["bytes"] for f in manifest["files"])
+    print(f"exported {len(manifest['relations'])} relations "
+          f"({sum(r['rows'] for r in manifest['relations'])} rows, {size / 1e6:.1f} MB of {args.format}) "
+          f"to {out} in {time.perf_counter() - started:.1f} s; schema and checksums: {out / export.MANIFEST}")
+    return 0
+
+
 # ---------------------------------------------------------------- app
 def streamlit_args(host: str, port: int) -> list[str]:
     from streamlit_app.launch import streamlit_args as app_args
@@ -350,6 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--serving", help=f"serving copy (default ${settings.SERVING_ENV} or data/serving.duckdb)")
     p.add_argument("--full-refresh", action="store_true",
                    help="reload every raw file and rebuild every model (default: only what changed since the last good build)")
+    p.add_argument("--verbose", action="store_true",
+                   help="print every step, asset and check, and dbt's own output (default: one line per stage)")
     p.add_argument("--allow-shrink", action="store_true",
                    help=f"publish even if a source lost all its files or fell below ${settings.MIN_ROW_SHARE_ENV} "
                         f"(default {settings.DEFAULT_MIN_ROW_SHARE:g}) of the last published build's accepted rows")
@@ -359,6 +429,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", help="warehouse DuckDB file (default data/warehouse.duckdb)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_figures)
+
+    p = sub.add_parser("docs", help="generate the dbt docs site next to the warehouse (docs_site/); --serve serves it")
+    p.add_argument("--warehouse", help="warehouse DuckDB file (default data/warehouse.duckdb)")
+    p.add_argument("--serve", action="store_true", help="then serve the site on http://127.0.0.1:PORT (local only)")
+    p.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
+    p.add_argument("--no-generate", action="store_true", help="serve the existing site without regenerating it")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("export", help="export every marts/report relation of the serving copy (Parquet or XLSX)")
+    p.add_argument("--format", choices=("parquet", "xlsx"), default="parquet", help="file format (default parquet)")
+    p.add_argument("--out", help="output folder (default export-FORMAT next to the serving copy)")
+    p.add_argument("--serving", help="serving copy to read (default data/serving.duckdb)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", add_help=False,
                        help="benchmark the pipeline against an engine floor and a pandas peer (see `bench --help`)")

@@ -1,18 +1,27 @@
-"""A Dagster logger that prints one short line per step, asset and check — readable build
-progress for ``smartcounty build`` instead of Dagster's full event stream."""
+"""A Dagster logger that turns Dagster's event stream into the build console's events
+(``smartcounty.console``): one short line per step, asset and check by default, one line per
+stage when ``smartcounty build`` attaches its quiet console."""
 
 from __future__ import annotations
 
 import logging
-import sys
-import time
 
 import dagster as dg
 
-_START: dict[str, float] = {}
+from smartcounty.console import BuildConsole, Event
+
+_EVENT_KINDS = {"STEP_START": "STEP_START", "STEP_SUCCESS": "STEP_SUCCESS", "STEP_FAILURE": "STEP_FAILURE",
+                "ASSET_MATERIALIZATION": "MATERIALIZATION", "ASSET_CHECK_EVALUATION": "CHECK"}
+_console: BuildConsole | None = None
 
 
-def describe(record: logging.LogRecord) -> str | None:
+def attach(console: BuildConsole | None) -> None:
+    """Route the progress events to ``console`` (None: the full stream on stderr)."""
+    global _console
+    _console = console
+
+
+def to_event(record: logging.LogRecord) -> Event | None:
     meta = getattr(record, "dagster_meta", None) or {}
     event = meta.get("dagster_event")
     if event is None:
@@ -20,38 +29,30 @@ def describe(record: logging.LogRecord) -> str | None:
         message = meta.get("orig_message", record.getMessage())
         # Steps skipped after a failure are already summed up by the failure itself.
         if record.levelno >= logging.INFO and meta.get("step_key") and not message.startswith("Dependencies for step"):
-            return f"    {message}"
+            return Event("MESSAGE", step=meta["step_key"], message=message)
         return None
-    kind = event.event_type_value
+    kind = _EVENT_KINDS.get(event.event_type_value)
+    if kind is None:
+        return None
     step = event.step_key or ""
-    if kind == "STEP_START":
-        _START[step] = time.monotonic()
-        return f"▶ {step}"
-    if kind == "STEP_SUCCESS":
-        return f"✓ {step} ({time.monotonic() - _START.get(step, time.monotonic()):.1f} s)"
-    if kind == "STEP_FAILURE":
-        return f"✗ {step} failed"
-    if kind == "ASSET_MATERIALIZATION":
-        return f"    · {event.asset_key.to_user_string()}"
-    if kind == "ASSET_CHECK_EVALUATION":
+    if kind == "MATERIALIZATION":
+        return Event(kind, step=step, asset=event.asset_key.to_user_string())
+    if kind == "CHECK":
         data = event.event_specific_data
-        # Hundreds of dbt tests pass on every build: name only failures and our own GX suites.
-        if data.passed and not data.check_name.startswith("gx_"):
-            return None
-        status = "passed" if data.passed else f"FAILED ({data.severity.value})"
-        return f"    ☑ {data.asset_key.to_user_string()}:{data.check_name} {status}"
-    return None
+        return Event(kind, step=step, asset=data.asset_key.to_user_string(), check=data.check_name,
+                     passed=bool(data.passed), severity=data.severity.value)
+    return Event(kind, step=step)
 
 
 class ProgressHandler(logging.Handler):
-    def __init__(self, stream=None):
+    def __init__(self):
         super().__init__(level=logging.DEBUG)
-        self.stream = stream or sys.stderr
+        self._default = BuildConsole(verbose=True)
 
     def emit(self, record: logging.LogRecord) -> None:
-        line = describe(record)
-        if line:
-            print(line, file=self.stream, flush=True)
+        event = to_event(record)
+        if event is not None:
+            (_console or self._default).handle(event)
 
 
 @dg.logger(description="One line per step, asset materialisation and check evaluation.")

@@ -73,6 +73,17 @@ def model_rows(manifest_path: Path | None, schemas: Iterable[str] = SERVED_SCHEM
     return rows
 
 
+def column_rows(manifest_path: Path | None, schemas: Iterable[str] = SERVED_SCHEMAS) -> list[tuple]:
+    """(schema_name, model name, column name, description) per documented column of a served model."""
+    if manifest_path is None or not Path(manifest_path).exists():
+        return []
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    return [(node["schema"], node["name"], column["name"], column.get("description") or "")
+            for _uid, node in sorted(manifest.get("nodes", {}).items())
+            if node.get("resource_type") == "model" and node.get("schema") in schemas
+            for column in node.get("columns", {}).values() if not PII_COLUMN.search(column["name"])]
+
+
 def publish_snapshot(
     con: duckdb.DuckDBPyConnection,
     serving: Path,
@@ -200,3 +211,9 @@ def _write_meta(con, manifest_path, build_info: dict, validation: list[dict]) ->
     rows = model_rows(manifest_path)
     if rows:
         con.executemany("INSERT INTO snap.meta.dbt_models VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    # Column descriptions travel with the data (`smartcounty export` lists them next to each column).
+    con.execute("CREATE TABLE snap.meta.dbt_columns (schema_name VARCHAR, name VARCHAR, column_name VARCHAR, "
+                "description VARCHAR)")
+    columns = column_rows(manifest_path)
+    if columns:
+        con.executemany("INSERT INTO snap.meta.dbt_columns VALUES (?, ?, ?, ?)", columns)

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from streamlit_app import db
+from streamlit_app.docs_link import docs_link
 from streamlit_app.i18n import column_labels, is_english, t
 
 
@@ -159,6 +160,7 @@ def model_expander(model: str) -> None:
             return
         row = rows.iloc[0]
         st.markdown(f"`{row['unique_id']}` · `{row['schema_name']}.{model}`")
+        docs_link(str(row["unique_id"]))
         if row["description"]:
             st.markdown(str(row["description"]))
         upstream = _depends_on(row["depends_on"])

@@ -369,3 +369,10 @@ def test_reconciliation_has_every_published_figure(handmade):
     assert computed["F11"] == "0"  # 兴安县 (a county) is in the top 20 of three
     assert computed["F07"] == "city_governance=livelihood_services>industry_management"
     assert computed["F03"] == "0"  # informatization rose from 3.8 to 6.7 million
+    # Numbers as published: a round_N figure carries exactly N decimals (no float noise).
+    precision = [(f, v, c.removeprefix("round_")) for f, v, c in rows(
+        handmade, "select figure_id, computed_value, comparison from report.figure_reconciliation")
+        if v is not None and c.removeprefix("round_").isdigit()]
+    assert precision
+    for figure, value, digits in precision:
+        assert len(value.partition(".")[2]) == int(digits), (figure, value, digits)

@@ -108,7 +108,7 @@ def warehouse_state(warehouse: Path) -> dict:
 
 def kill_build(point: KillPoint, env: dict, work: Path, serving: Path, warehouse: Path) -> Kill:
     started = time.monotonic()
-    proc = subprocess.Popen([*SMARTCOUNTY, "build"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([*SMARTCOUNTY, "build", "--verbose"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)  # own process group
     lines: queue.Queue[str | None] = queue.Queue()
 

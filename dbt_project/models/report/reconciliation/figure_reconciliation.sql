@@ -195,7 +195,14 @@ formatted as (
         case
             when unit = 'ranking' then ranking_text
             when value_in_unit is null then null
-            -- Trailing zeros carry no information: 1500.000000 → 1500, 12.345600 → 12.3456.
+            -- Written with the published precision (figures.md): round_N → N decimals, half-up.
+            {%- for digits in range(0, max_round_digits + 1) %}
+            when comparison = 'round_{{ digits }}' then cast({{ fixed_decimals('value_in_unit', digits) }} as varchar)
+            {%- endfor %}
+            -- Counts and booleans are integers (round_to_thousand compares counts: the count itself is shown).
+            when unit in ('count', 'boolean') or comparison = 'round_to_thousand' then
+                cast({{ fixed_decimals('value_in_unit', 0) }} as varchar)
+            -- An exact rule (equals / at_least) on a fraction: every digit matters; trailing zeros do not.
             else trim(trailing '.' from trim(trailing '0' from cast(cast(value_in_unit as decimal(38, 6)) as varchar)))
         end as computed_value
     from computed
