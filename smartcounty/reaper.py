@@ -27,6 +27,7 @@ from pathlib import Path
 
 POLL_SECONDS = 0.5
 GRACE_SECONDS = 5.0
+RELEASED = b"released"  # written by release(): the build ended normally
 _PROC = Path("/proc")
 
 
@@ -81,15 +82,25 @@ def terminate(tracked: dict[int, int], grace: float = GRACE_SECONDS) -> list[int
 
 
 def watch(build_pid: int, pipe_fd: int = 0) -> None:
-    """The watcher's loop: track ``build_pid``'s descendants until ``pipe_fd`` reaches EOF."""
+    """The watcher's loop: track ``build_pid``'s descendants until ``pipe_fd`` reaches EOF.
+
+    EOF without the ``RELEASED`` word means the build died: its descendants are terminated. After
+    ``release`` (a normal end) they are left alone: what still runs then is the build process's
+    own helpers (e.g. multiprocessing's resource tracker), which it shuts down itself at exit —
+    killing them first makes Python print a resource-tracker traceback after "build succeeded"."""
     tracked: dict[int, int] = {}
+    received = b""
     while True:
         ready, _, _ = select.select([pipe_fd], [], [], POLL_SECONDS)
-        if ready and not os.read(pipe_fd, 4096):
-            break
+        if ready:
+            chunk = os.read(pipe_fd, 4096)
+            if not chunk:
+                break
+            received += chunk
         tracked = {p: s for p, s in tracked.items() if _alive(p, s)} | descendants(build_pid)
         tracked.pop(os.getpid(), None)  # the watcher is a child of the build too
-    terminate(tracked)
+    if received != RELEASED:
+        terminate(tracked)
 
 
 def watch_children() -> subprocess.Popen | None:
@@ -105,8 +116,12 @@ def watch_children() -> subprocess.Popen | None:
 
 
 def release(watcher: subprocess.Popen | None) -> None:
-    """End the watcher after a build that ended normally (it ends any child left over)."""
+    """End the watcher after a build that ended normally (the build's remaining helpers stay)."""
     if watcher is not None and watcher.stdin is not None:
+        try:
+            watcher.stdin.write(RELEASED)
+        except OSError:  # the watcher is gone already
+            pass
         watcher.stdin.close()
         try:
             watcher.wait(timeout=GRACE_SECONDS + 5)

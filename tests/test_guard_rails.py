@@ -412,6 +412,21 @@ def test_release_after_a_normal_end():
     assert watcher.returncode == 0
 
 
+def test_release_leaves_the_builds_own_helpers_alone():
+    """After a normal end the build still owns its helper processes (multiprocessing's resource
+    tracker, …) and stops them itself; killing them made Python print a traceback at exit."""
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    watcher = reaper.watch_children()
+    try:
+        time.sleep(3 * reaper.POLL_SECONDS)  # the watcher has seen the helper
+        reaper.release(watcher)
+        assert watcher.returncode == 0
+        assert helper.poll() is None, "a normal release must not kill the build's children"
+    finally:
+        helper.kill()
+        helper.wait()
+
+
 # --- 1, 2 end to end: after a good build -----------------------------------------------------
 
 
