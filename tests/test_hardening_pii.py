@@ -17,10 +17,15 @@ import pytest
 
 from conftest import run_cli
 from smartcounty import cli
+from smartcounty.publish import PII_COLUMN
 
-PII_NAME = re.compile(r"联系人|联系电话|法定代表人|contact|phone|legal", re.IGNORECASE)
+# The personal-data column names, from the one place the publish step reads them (a bare
+# "legal" also matched reference.tender_min_days.legal_basis, a citation of the law).
+PII_NAME = PII_COLUMN
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+# A Chinese landline: 0, an area code not starting with 0, a local number starting with 2–8. Not
+# inside a decimal fraction: SQL literals such as 0.0000000001 (meta.dbt_models.compiled_sql) are no phone.
+LANDLINE = re.compile(r"(?<![\d.])0[1-9]\d{1,2}-?[2-8]\d{6,7}(?!\d)")
 PERSON_COLUMNS = {"procurement_notices": "联系人", "registry_enterprises": "法定代表人"}
 
 
