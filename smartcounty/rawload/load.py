@@ -553,7 +553,6 @@ def load_source(
     if problems:
         raise StructuralError(problems)
     _drop_next(con, spec)  # what a load killed before its swap left behind, in every mode
-    ensure_published_table(con)  # the volume checks read the baseline, empty before a first publish
     guard = _Guard(source, published_baseline(con, source), min_share) if min_share is not None else None
     if guard:
         guard.check(len(manifest.files.get(source, [])), None)
@@ -563,6 +562,7 @@ def load_source(
     con.execute("BEGIN TRANSACTION")
     try:
         ensure_state_tables(con)
+        ensure_published_table(con)  # the volume checks read the baseline, empty before a first publish
         blocker = incremental_blocker(con, spec, manifest, fingerprint) if mode == "incremental" else "refresh"
         con.execute("COMMIT")
     except BaseException:
