@@ -12,9 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from streamlit_app.navigation import view_names
+
 APP = Path(__file__).resolve().parent.parent / "streamlit_app" / "app.py"
-PAGES = ["overview", "investment", "scenarios", "modes", "enterprises", "connectivity", "scorecard", "integrity", "county",
-         "quality"]
+PAGES = view_names()
 
 
 def render_seconds(page: str) -> float:

@@ -10,7 +10,8 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_pipeline.resources import WarehouseResource
-from smartcounty import settings, validation
+from expectations import outcomes as validation
+from smartcounty import settings
 
 
 def check_name(module) -> str:

@@ -16,7 +16,7 @@ from dagster_pipeline.project import dbt_executable, dbt_project
 from dagster_pipeline.resources import RawDropResource, ServingResource, WarehouseResource
 from expectations.runner import SUITES
 from smartcounty import settings
-from smartcounty.progress import progress_logger
+from dagster_pipeline.progress import progress_logger
 
 defs = dg.Definitions(
     assets=[raw_sources, smartcounty_dbt, serving_snapshot],

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from smartcounty import settings
+from smartcounty.settings import dbt_executable  # noqa: F401 - re-exported (definitions.py)
 
 settings.export_env()
 
@@ -19,12 +19,6 @@ dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=sett
 dbt_project.prepare_if_dev()
 
 _PROJECT_INPUTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
-
-
-def dbt_executable() -> str:
-    """dbt next to the running interpreter, so an un-activated venv still works."""
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
 
 
 def manifest_is_stale(project_dir: Path = settings.DBT_PROJECT_DIR) -> bool:

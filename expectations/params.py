@@ -1,6 +1,6 @@
 """Run parameters of the suites, with their defaults in one place.
 
-The report years mirror the dbt var ``report_years``; the county universe mirrors
+The report years are the dbt var ``report_years`` (read from dbt_project.yml); the county universe mirrors
 ``reference/guangxi_counties.csv`` (41 districts, 48 counties, 12 autonomous counties,
 10 county-level cities). Callers pass overrides; ``resolve`` deep-merges them.
 """
@@ -10,8 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from smartcounty.constants import report_years
+
 DEFAULT_PARAMS: dict[str, Any] = {
-    "report_years": [2022, 2023],
+    "report_years": list(report_years()),
     "county_total": 111,
     "county_type_counts": {
         "district": 41,

@@ -53,9 +53,10 @@ from expectations.suites import (
     report_shares,
     supplier_locality,
 )
+from smartcounty.constants import PERSONAL_COLUMNS
 
-# Personal data (contract: never published) must never reach a validation frame.
-PERSONAL_COLUMNS: tuple[str, ...] = ("联系人", "联系电话", "法定代表人")
+# Personal data (contract: never published, smartcounty.constants.PERSONAL_COLUMNS) must never
+# reach a validation frame.
 MAX_EXAMPLES = 5
 
 SUITES: list[ModuleType] = [

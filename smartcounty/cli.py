@@ -1,4 +1,5 @@
-"""``smartcounty`` — command-line entry point.
+"""``smartcounty`` — command-line entry point. Long because it is the whole command surface:
+one parser and one short function per command, each importing the layer it drives lazily.
 
 Every command fails with a one-line message and a non-zero exit; ``--debug`` shows the
 traceback instead."""
@@ -103,11 +104,11 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False, full_r
     """Materialise the assets in this process through Dagster; returns the run result.
 
     An incremental build (a previous good build exists, the rules are unchanged) runs only the
-    raw loads and what is downstream of the sources that changed (smartcounty.incremental)."""
+    raw loads and what is downstream of the sources that changed (dagster_pipeline.incremental)."""
     import dagster as dg
 
     from dagster_pipeline.project import ensure_manifest
-    from smartcounty import incremental
+    from dagster_pipeline import incremental
 
     ensure_manifest()
     from dagster_pipeline.definitions import defs
@@ -127,7 +128,7 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False, full_r
 
 def summarize_failures(result, log: Path | None = None) -> list[str]:
     """The failed steps, blocking checks (with their first reason) and dbt models/tests (from dbt's log)."""
-    from smartcounty.console import check_failure_detail, dbt_problems
+    from dagster_pipeline.console import check_failure_detail, dbt_problems
 
     lines = []
     for event in result.get_step_failure_events():
@@ -145,9 +146,9 @@ def summarize_failures(result, log: Path | None = None) -> list[str]:
 @contextlib.contextmanager
 def build_output(log: Path, verbose: bool = False):
     """The build console around a run: dbt's own output into ``log`` (and, with --verbose, on the
-    terminal too); progress through smartcounty.console on stderr."""
-    from smartcounty import progress
-    from smartcounty.console import BuildConsole, Tee
+    terminal too); progress through dagster_pipeline.console on stderr."""
+    from dagster_pipeline import progress
+    from dagster_pipeline.console import BuildConsole, Tee
 
     with open(log, "w", encoding="utf-8") as sink, BuildConsole(verbose=verbose) as display:
         progress.attach(display)
@@ -193,7 +194,8 @@ def check_output_paths(warehouse: Path, serving: Path) -> None:
 def cmd_build(args) -> int:
     settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
     raw, warehouse, _ = check_build_inputs()
-    from smartcounty import reaper, validation
+    from dagster_pipeline import reaper
+    from expectations import outcomes as validation
 
     log = warehouse.parent / "build.log"
     print(f"building {warehouse} from {raw} (dbt log: {log})", file=sys.stderr)
@@ -212,7 +214,7 @@ def cmd_build(args) -> int:
     report_is_fresh = report.exists() and report.stat().st_mtime >= time.time() - elapsed
     failures = summarize_failures(result, log)
     if not result.success or failures:
-        from smartcounty.console import failure_block
+        from dagster_pipeline.console import failure_block
 
         for line in failure_block(elapsed, failures, log, report if report_is_fresh else None):
             print(line, file=sys.stderr)
@@ -314,7 +316,7 @@ def cmd_figures(args) -> int:
 
 # ---------------------------------------------------------------- docs
 def cmd_docs(args) -> int:
-    from smartcounty import docs_site
+    from smartcounty.serving import docs_site
 
     settings.export_env(warehouse=args.warehouse)
     site = docs_site.site_dir(settings.warehouse_path())
@@ -341,7 +343,7 @@ def cmd_docs(args) -> int:
 
 # ---------------------------------------------------------------- export
 def cmd_export(args) -> int:
-    from smartcounty import export
+    from smartcounty.serving import export
 
     settings.export_env(serving=args.serving)
     serving = settings.serving_path()
@@ -394,7 +396,7 @@ def cmd_bulletin(args) -> int:
 def cmd_bench(args) -> int:
     from benchmarks.runner import main as bench_main
 
-    return bench_main(args.args)
+    return bench_main(args.bench_args)  # its own parser (and --help) reads them
 
 
 # ---------------------------------------------------------------- main
@@ -445,8 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", add_help=False,
                        help="benchmark the pipeline against an engine floor and a pandas peer (see `bench --help`)")
-    p.add_argument("args", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_bench)
+    p.set_defaults(func=cmd_bench)  # every argument after `bench` goes to the benchmark's own parser
 
     p = sub.add_parser("bulletin", help="write the next issue of the bulletin (DOCX, PDF) from the serving copy")
     p.add_argument("--year", type=int, help="report year (default: the last report year of the serving copy)")
@@ -465,12 +466,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["bench"]:  # the benchmark has its own parser (and --help)
-        from benchmarks.runner import main as bench_main
-
-        return bench_main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.bench_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return args.func(args)
     except CliError as exc:

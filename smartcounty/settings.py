@@ -8,6 +8,7 @@ resolves relative paths against whatever directory dbt happens to run in.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,12 @@ _DEFAULTS = {
 def _path(env: str) -> Path:
     value = os.environ.get(env, "").strip()
     return Path(value).expanduser().resolve() if value else _DEFAULTS[env]
+
+
+def dbt_executable() -> str:
+    """dbt next to the running interpreter, so an un-activated venv still works."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
 
 
 def warehouse_path() -> Path:

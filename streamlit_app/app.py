@@ -6,31 +6,11 @@ the serving copy is missing or locked. Every page reads data through ``streamlit
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from streamlit_app import db, ui
 from streamlit_app.i18n import LANG_KEY, t
-
-# Not "pages/": Streamlit treats a "pages/" folder next to the entry script as a v1 multipage app
-# until the first st.navigation call in the process, so a deep link on a fresh server would run
-# the page script alone, without this shell (language switch, missing-data message).
-VIEWS_DIR = Path(__file__).resolve().parent / "views"
-
-# (file, url path, title key, icon); the first one is the default page.
-PAGES = [
-    ("overview.py", "overview", "page_overview", ":material/dashboard:"),
-    ("investment.py", "investment", "page_investment", ":material/payments:"),
-    ("scenarios.py", "scenarios", "page_scenarios", ":material/cloud:"),
-    ("modes.py", "modes", "page_modes", ":material/hub:"),
-    ("enterprises.py", "enterprises", "page_enterprises", ":material/business:"),
-    ("connectivity.py", "connectivity", "page_connectivity", ":material/cell_tower:"),
-    ("scorecard.py", "recommendations", "page_scorecard", ":material/map:"),
-    ("integrity.py", "integrity", "page_integrity", ":material/policy:"),
-    ("county.py", "county", "page_county", ":material/location_city:"),
-    ("quality.py", "quality", "page_quality", ":material/fact_check:"),
-]
+from streamlit_app.navigation import PAGES, VIEWS_DIR
 
 st.set_page_config(page_title="智慧县域 smartcounty", page_icon=":material/location_city:", layout="wide")
 

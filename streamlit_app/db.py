@@ -1,6 +1,6 @@
 """The front end's only access to data: the serving copy, read-only, one short connection per query.
 
-Why this shape (stack-notes §4): the pipeline swaps a new serving file in with ``os.replace``.
+Why this shape: the pipeline swaps a new serving file in with ``os.replace``.
 A connection kept open (a cached resource, ``session_state``) would pin the old file and
 block writers, so every query opens, reads and closes. Results are cached with
 ``st.cache_data`` under a key that contains the file's identity (mtime, size, inode): a new

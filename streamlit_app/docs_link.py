@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from smartcounty import docs_site, settings
+from smartcounty import settings
+from smartcounty.serving import docs_site
 from streamlit_app.i18n import is_english
 
 

@@ -1,4 +1,5 @@
-"""Labels: Chinese by default, English when the sidebar switch is on.
+"""Labels: Chinese by default, English when the sidebar switch is on. Long because it is the
+table of every word the app shows, in both languages (one place to translate).
 
 Data values (county names, lot titles, published claims) stay as they are; only the app's
 own words, column headers and code lists are translated here.

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import math
 
 import pandas as pd
 import streamlit as st
 
+# The pages call ui.pct / ui.yi / ui.count: the core's formatting, shared with the bulletin.
+from smartcounty.formatting import count, is_missing, pct  # noqa: F401
+from smartcounty.formatting import yi_number as yi  # noqa: F401
 from streamlit_app import db
 from streamlit_app.docs_link import docs_link
 from streamlit_app.i18n import column_labels, is_english, t
@@ -20,31 +22,6 @@ FRACTION_COLUMNS = frozenset(
     {"smart_city_share", "share", "coverage_rate", "industry_share", "overall_rate", "rural_rate", "urban_rate",
      "flagged_share", "award_share"}
 )
-
-
-# ---------------------------------------------------------------- formatting (pure)
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def pct(fraction: object, digits: int = 2) -> str:
-    """0.1234 → '12.34%'."""
-    if _missing(fraction):
-        return "—"
-    return f"{float(fraction) * 100:.{digits}f}%"
-
-
-def yi(yuan: object, digits: int = 2) -> str:
-    """Yuan → 亿元 (10^8 yuan), as text without the unit."""
-    if _missing(yuan):
-        return "—"
-    return f"{float(yuan) / 1e8:,.{digits}f}"
-
-
-def count(value: object) -> str:
-    if _missing(value):
-        return "—"
-    return f"{int(value):,}"
 
 
 def to_wan(frame: pd.DataFrame) -> pd.DataFrame:
@@ -170,7 +147,7 @@ def model_expander(model: str) -> None:
 
 
 def _depends_on(raw: object) -> list[str]:
-    if _missing(raw) or not str(raw).strip():
+    if is_missing(raw) or not str(raw).strip():
         return []
     try:
         parsed = json.loads(str(raw))

@@ -9,8 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 
 from expectations.suites.county_scorecard_indicators import INDICATORS
+from smartcounty.constants import report_years
 
-YEARS = (2022, 2023)
+YEARS = report_years()
 MICRO = Decimal("0.000001")
 
 

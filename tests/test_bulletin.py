@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from smartcounty.bulletin import BulletinDataMissing, write_bulletin
-from streamlit_app.wordcloud_render import font_path
+from smartcounty.render.wordcloud_render import font_path
 from conftest import cli_env, run_cli
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")

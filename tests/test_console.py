@@ -1,11 +1,11 @@
-"""The build console (smartcounty.console): quiet stage lines, the verbose stream, the live
+"""The build console (dagster_pipeline.console): quiet stage lines, the verbose stream, the live
 display's fallback, and the failure block — pure functions fed with synthetic events."""
 
 from __future__ import annotations
 
 import io
 
-from smartcounty.console import (BuildConsole, Event, StageSummary, check_failure_detail, dbt_problems,
+from dagster_pipeline.console import (BuildConsole, Event, StageSummary, check_failure_detail, dbt_problems,
                                  failure_block, use_live_display, verbose_line)
 
 

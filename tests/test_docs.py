@@ -14,7 +14,7 @@ import urllib.request
 import duckdb
 
 from dagster_pipeline.project import ensure_manifest
-from smartcounty import docs_site
+from smartcounty.serving import docs_site
 from conftest import ROOT, SMARTCOUNTY, cli_env, run_cli
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -12,9 +12,10 @@ import duckdb
 import pytest
 
 from conftest import build_drop
+from smartcounty.constants import USCC_CHARSET, USCC_WEIGHTS, network_index_weights
+from smartcounty.rawload.spec import PROCUREMENT, REGISTRY
 
-PROC_HEADER = ("公告ID,项目编号,项目名称,公告类型,发布日期,标项号,区划代码,区划名称,采购人,采购代理机构,采购方式,"
-               "品目编码,品目名称,预算金额,中标金额,中标供应商,供应商统一社会信用代码,联系人,联系电话")
+PROC_HEADER = ",".join(PROCUREMENT.headers)
 
 
 def notice(nid, proj, title, kind, date, lot="1", code="", name="", buyer="某采购单位", catalog="C16010000",
@@ -91,18 +92,14 @@ PROCUREMENT = [
 ]
 
 # --- registry ------------------------------------------------------------------------------
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
 def uscc(division: str, serial: str) -> str:
     """GB 32100-2015 code: 9 (market regulation), 1 (enterprise), division, 9-char body, check."""
     body = "91" + division + serial
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
-    return body + _USCC_CHARS[(31 - total % 31) % 31]
+    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(body, USCC_WEIGHTS))
+    return body + USCC_CHARSET[(31 - total % 31) % 31]
 
 
-REG_HEADER = "统一社会信用代码,企业名称,登记状态,成立日期,核准日期,注销日期,吊销日期,注册资本,企业类型,法定代表人,行业代码,行业名称,登记机关,住所,所属区划代码,经营范围"
+REG_HEADER = ",".join(REGISTRY.headers)
 
 
 def enterprise(code, name, status, founded="2015-01-01", approved="2020-01-01", closed="", revoked="",
@@ -317,8 +314,7 @@ def test_internet_penetration(handmade):
 
 
 def test_network_index(handmade):
-    weights = {"gigabit_coverage": 0.25, "bs5g_per_10k": 0.25, "broadband_per_100_households": 0.20,
-               "village_5g_rate": 0.15, "internet_penetration": 0.15}
+    weights = network_index_weights()  # the seed the model reads
     data = {code: list(v) for code, v in CONN.items()}
     data["450325"][3] = REVISED_XINGAN_USERS
     ind = {}

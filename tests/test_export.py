@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcounty import export
-from smartcounty.publish import PII_COLUMN
+from smartcounty.serving import export
+from smartcounty.serving.publish import PII_COLUMN
 from conftest import cli_env, run_cli
 
 

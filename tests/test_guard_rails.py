@@ -23,7 +23,8 @@ import pytest
 
 from conftest import ROOT, cli_env, run_cli
 from rawload_helpers import SEEDS_DIR, HEADERS, connectivity_row, csv_text, procurement_row, write
-from smartcounty import cli, reaper, settings
+from dagster_pipeline import reaper
+from smartcounty import cli, settings
 from smartcounty.rawload import ShrinkError, check_shrink, load_source, record_published, scan_drop
 from smartcounty.rawload import scan as scan_mod
 from smartcounty.rawload.guard import Baseline, max_rows, published_baseline, shrink_problem
@@ -385,7 +386,7 @@ def test_killing_the_build_process_ends_its_children(tmp_path):
     watcher ends the child, as it ends dbt when `smartcounty build` is killed."""
     script = textwrap.dedent("""
         import subprocess, sys, time
-        from smartcounty import reaper
+        from dagster_pipeline import reaper
         watcher = reaper.watch_children()
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
         time.sleep(3 * reaper.POLL_SECONDS)  # the watcher has seen the child

@@ -266,7 +266,7 @@ def test_the_next_build_succeeds_and_equals_a_clean_build(crash_run):
 
 
 def test_orphaned_temp_files_of_dead_publishers_are_removed(tmp_path):
-    from smartcounty.publish import remove_orphaned_temp_files
+    from smartcounty.serving.publish import remove_orphaned_temp_files
 
     dead = subprocess.Popen(["true"])
     dead.wait()

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import run_cli
 from smartcounty import cli
-from smartcounty.publish import PII_COLUMN
+from smartcounty.serving.publish import PII_COLUMN
 
 # The personal-data column names, from the one place the publish step reads them (a bare
 # "legal" also matched reference.tender_min_days.legal_basis, a citation of the law).

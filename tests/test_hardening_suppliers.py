@@ -23,7 +23,8 @@ from conftest import build_drop
 from expectations.bands import DEFAULT_BANDS
 from rawload_helpers import SEEDS_DIR, csv_text, procurement_row, write
 from smartcounty.rawload import load_source, scan_drop
-from smartcounty.rawload.parse import USCC_CHARSET, uscc_check_char
+from smartcounty.constants import USCC_CHARSET
+from smartcounty.rawload.parse import uscc_check_char
 from smartcounty.rawload.spec import PROCUREMENT
 from test_e2e_handmade import PROC_HEADER, REG_HEADER, enterprise
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from PIL import Image, ImageStat
 
-from streamlit_app import maps
+from smartcounty.render import maps
 
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 

@@ -8,7 +8,7 @@ import json
 import duckdb
 import pytest
 
-from smartcounty import publish
+from smartcounty.serving import publish
 
 
 def make_warehouse(path):

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from conftest import Build, cli_env, run_cli
+from smartcounty.rawload.spec import REGISTRY
 
-REG_HEADER = ("统一社会信用代码,企业名称,登记状态,成立日期,核准日期,注销日期,吊销日期,注册资本,企业类型,法定代表人,"
-              "行业代码,行业名称,登记机关,住所,所属区划代码,经营范围")
+REG_HEADER = ",".join(REGISTRY.headers)
 
 
 def sha(path: Path) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+import smartcounty.rawload.cells as cells_module
 import smartcounty.rawload.load as load_module
 from rawload_helpers import (
     SEEDS_DIR, connectivity_row, csv_text, procurement_row, registry_row, uscc, write,
@@ -400,7 +401,7 @@ def test_files_worked_in_chunks_load_the_same_rows_and_counts(tmp_path, monkeypa
     loads = []
     for chunk_rows in (None, 3):
         if chunk_rows:
-            monkeypatch.setattr(load_module, "CHUNK_ROWS", chunk_rows)
+            monkeypatch.setattr(cells_module, "CHUNK_ROWS", chunk_rows)
         with duckdb.connect() as c:
             results = {s: load(c, raw, s) for s in SOURCES}
             loads.append((snapshot(c), {s: (r.per_file, r.quarantine_by_reason) for s, r in results.items()}))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from smartcounty.constants import USCC_CHARSET, USCC_WEIGHTS
 from smartcounty.rawload import parse as P
 from smartcounty.rawload import vector as V
 from smartcounty.rawload.text import clean_scalar
@@ -108,10 +109,17 @@ def test_date_full_width_after_nfkc():
     assert one(P.date_sql, clean_scalar("２０２３－０５－０６", nfkc=True)) == dt.date(2023, 5, 6)
 
 
+def test_uscc_table_accepts_real_codes():
+    """The one home of the GB 32100-2015 table (smartcounty.constants) checks published codes:
+    a wrong weight or character order would reject most of them (each passes by chance 1 in 31)."""
+    for code in ("91350100M000100Y43", "9144030071526726XG", "914403001922038216", "91330100716105852F",
+                 "91110000802100433B"):
+        assert _reference_uscc_valid(code), code
+
+
 def _reference_uscc_valid(code: str) -> bool:
-    # Independent check of GB 32100-2015, written from the standard's table.
-    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    # A scalar implementation of the GB 32100-2015 check, over the table's one home.
+    chars, weights = USCC_CHARSET, USCC_WEIGHTS
     if len(code) != 18 or any(c not in chars for c in code):
         return False
     check = 31 - sum(chars.index(c) * w for c, w in zip(code[:17], weights)) % 31

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont, ImageStat
 
-from streamlit_app import wordcloud_render
+from smartcounty.render import wordcloud_render
 
 TEXT = "智慧城市"
 MISSING = "\U0010fffd"  # a private-use code point no font maps: it renders as .notdef

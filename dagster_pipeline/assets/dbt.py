@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dagster_pipeline.project import dbt_project
 from dagster_pipeline.resources import WarehouseResource
-from smartcounty import incremental
+from dagster_pipeline import incremental
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts",
                  "report": "report", "reference": "reference"}

@@ -8,7 +8,8 @@ import dagster as dg
 
 from dagster_pipeline.resources import RawDropResource, WarehouseResource
 from expectations.gxlib import warm_up
-from smartcounty import incremental, rawload, settings
+from dagster_pipeline import incremental
+from smartcounty import rawload, settings
 
 RAW_ASSET_KEYS = {source: dg.AssetKey(f"raw_{source}") for source in rawload.SOURCES}
 

@@ -7,7 +7,9 @@ import dagster as dg
 
 from dagster_pipeline.assets.dbt import smartcounty_dbt
 from dagster_pipeline.resources import RawDropResource, ServingResource, WarehouseResource
-from smartcounty import incremental, publish, validation
+from dagster_pipeline import incremental
+from expectations import outcomes as validation
+from smartcounty.serving import publish
 
 
 def dbt_version() -> str:

@@ -16,8 +16,8 @@ import duckdb
 
 SCORECARD = "report.county_scorecard"
 REPORT_YEARS_HINT = (
-    "add the years to the dbt var `report_years` in dbt_project/dbt_project.yml (and to `report_years` "
-    "of the check parameters, SMARTCOUNTY_CHECK_PARAMS), then rebuild with `smartcounty build`"
+    "add the years to the dbt var `report_years` in dbt_project/dbt_project.yml (the checks read it too), "
+    "then rebuild with `smartcounty build`"
 )
 
 

@@ -1,12 +1,12 @@
-"""The bulletin's charts as PNG, drawn by the same builders the pages use (streamlit_app.charts,
-streamlit_app.wordcloud_render, streamlit_app.maps — pure modules, no Streamlit import)."""
+"""The bulletin's charts as PNG, drawn by the same builders the pages use (smartcounty.render.charts,
+smartcounty.render.wordcloud_render, smartcounty.render.maps — pure modules, no Streamlit import)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from streamlit_app import maps, wordcloud_render
-from streamlit_app.charts import investment_chart
+from smartcounty.render import maps, wordcloud_render
+from smartcounty.render.charts import investment_chart
 
 CHART_FONT = "Noto Sans SC"
 

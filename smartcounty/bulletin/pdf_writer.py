@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from smartcounty.bulletin.model import Document, Figure, Heading, Note, Paragraph, Table
-from streamlit_app.wordcloud_render import font_path
+from smartcounty.render.wordcloud_render import font_path
 
 TEMPLATE = r"""
 #let data = json("bulletin.json")

@@ -6,10 +6,11 @@ precision that is printed, so that the words can never contradict the figures ne
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+
+from smartcounty.formatting import is_missing as _missing
+from smartcounty.formatting import pct, round_half_up, yi
 
 CATEGORY_ZH = {"city_governance": "城市治理", "industry_management": "产业管理", "livelihood_services": "民生服务"}
 MODE_ZH = {
@@ -19,29 +20,6 @@ MODE_ZH = {
 }
 CHINESE_ORDINALS = "一二三四五六七八九十"
 PILLAR_ZH = {1: "融合发展", 2: "互联互通", 3: "纵深化", 4: "融合创新", 5: "协作共建"}
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def round_half_up(value: float, digits: int) -> Decimal:
-    """Rounding as the report and the reconciliation do it (half away from zero), not banker's."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def yi(yuan: object, digits: int = 2) -> str:
-    """Yuan → '12.34亿元'."""
-    if _missing(yuan):
-        return "—"
-    return f"{round_half_up(float(yuan) / 1e8, digits)}亿元"
-
-
-def pct(fraction: object, digits: int = 2) -> str:
-    """0.12345 → '12.35%' (half-up)."""
-    if _missing(fraction):
-        return "—"
-    return f"{round_half_up(float(fraction) * 100, digits)}%"
 
 
 def score(value: object) -> str:

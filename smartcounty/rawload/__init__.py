@@ -5,7 +5,7 @@ Contract: docs/contracts/raw_inputs.md; tables: docs/DESIGN.md "Raw schema".
 
     manifest = scan_drop(raw_dir)      # select, order, decode and header-check every file
     check_drop(manifest)               # StructuralError listing every rejected file
-    load_source(con, manifest, "registry", seeds_dir)   # one transaction per source
+    load_source(con, manifest, "registry", seeds_dir)   # staged, then swapped in by one transaction
     load_source(con, manifest, "registry", seeds_dir, mode="incremental")  # changed files only
     load_source(..., min_share=0.5)    # ShrinkError instead of replacing published data with far less
 """

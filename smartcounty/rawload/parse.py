@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 
 import duckdb
 
+from smartcounty.constants import USCC_CHARSET, USCC_WEIGHTS
+
 
 def q(identifier: str) -> str:
     """Quote a SQL identifier."""
@@ -77,13 +79,9 @@ def lot_no_sql(expr: str) -> str:
     )
 
 
-# GB 32100-2015 (the check itself is vectorised in vector.uscc_valid).
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # value = position; I, O, S, V, Z unused
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
 def uscc_check_char(first17: str) -> str:
-    """The check character for 17 leading characters (for fixtures and generators)."""
+    """The GB 32100 check character for 17 leading characters (for fixtures and generators;
+    the load's check is vectorised in vector.uscc_valid)."""
     total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_CHARSET[(31 - total % 31) % 31]
 

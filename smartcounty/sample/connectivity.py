@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from smartcounty.rawload.spec import CONNECTIVITY
+
 from . import rates as R
 from .reference import Reference
 from .render import frame, fullwidth, s
 
-COLUMNS = ["区划代码", "区划名称", "年份", "常住人口", "乡村常住人口", "网民数", "乡村网民数", "家庭户数",
-           "固定宽带用户数", "千兆光网覆盖率", "5G基站数", "行政村5G通达率"]
+COLUMNS = list(CONNECTIVITY.headers)  # the contract headers, in contract order
 HENGZHOU = "450181"        # written with its old code 450127 (横县) in 2021 and in the revision
 
 

@@ -15,15 +15,15 @@ import re
 import numpy as np
 import pandas as pd
 
+from smartcounty.rawload.spec import PROCUREMENT
+
 from . import rates as R
 from . import suppliers
 from .reference import Reference
 from .render import (UNPARSEABLE_AMOUNTS, add_noise, choice, fmt_amounts, fmt_dates, fmt_division,
                      frame, pick, s)
 
-COLUMNS = ["公告ID", "项目编号", "项目名称", "公告类型", "发布日期", "标项号", "区划代码", "区划名称", "采购人",
-           "采购代理机构", "采购方式", "品目编码", "品目名称", "预算金额", "中标金额", "中标供应商",
-           "供应商统一社会信用代码", "联系人", "联系电话"]
+COLUMNS = list(PROCUREMENT.headers)  # the contract headers, in contract order
 
 COUNTY_DEPTS = ["人民政府办公室", "教育局", "卫生健康局", "人民医院", "中医医院", "妇幼保健院", "公安局", "自然资源局",
                 "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "文化广电体育和旅游局", "民政局",

@@ -13,14 +13,16 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from smartcounty.constants import USCC_CHARSET as CHARSET
+from smartcounty.constants import USCC_WEIGHTS
+from smartcounty.rawload.spec import REGISTRY
+
 from . import rates as R
 from .reference import Reference
 from .render import add_noise, choice, fmt_dates, fmt_division, frame, fullwidth, pick, s
 
-COLUMNS = ["统一社会信用代码", "企业名称", "登记状态", "成立日期", "核准日期", "注销日期", "吊销日期", "注册资本",
-           "企业类型", "法定代表人", "行业代码", "行业名称", "登记机关", "住所", "所属区划代码", "经营范围"]
-CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64)
+COLUMNS = list(REGISTRY.headers)  # the contract headers, in contract order
+WEIGHTS = np.array(USCC_WEIGHTS, dtype=np.int64)
 _LOOKUP = np.full(256, -1, dtype=np.int64)
 for _i, _c in enumerate(CHARSET):
     _LOOKUP[ord(_c)] = _i

@@ -4,7 +4,8 @@ source lines), enterprises and connectivity; a search box over lot titles."""
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import db, maps, ui
+from smartcounty.render import maps
+from streamlit_app import db, ui
 from streamlit_app.i18n import (
     FLAGS,
     LOCALITIES,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from streamlit_app import db, ui
-from streamlit_app.charts import INVESTMENT_LABELS_ZH, investment_chart
+from smartcounty.render.charts import INVESTMENT_LABELS_ZH, investment_chart
 from streamlit_app.i18n import t
 
 st.title(t("page_investment"))

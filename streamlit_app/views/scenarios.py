@@ -3,7 +3,8 @@
 import altair as alt
 import streamlit as st
 
-from streamlit_app import db, ui, wordcloud_render
+from smartcounty.render import wordcloud_render
+from streamlit_app import db, ui
 from streamlit_app.i18n import category_label, is_english, t
 
 st.title(t("page_scenarios"))

@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import db, maps, ui
+from smartcounty.render import maps
+from streamlit_app import db, ui
 from streamlit_app.i18n import (
     INDICATORS,
     PILLARS,

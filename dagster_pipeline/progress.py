@@ -1,5 +1,5 @@
 """A Dagster logger that turns Dagster's event stream into the build console's events
-(``smartcounty.console``): one short line per step, asset and check by default, one line per
+(``dagster_pipeline.console``): one short line per step, asset and check by default, one line per
 stage when ``smartcounty build`` attaches its quiet console."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import logging
 
 import dagster as dg
 
-from smartcounty.console import BuildConsole, Event
+from dagster_pipeline.console import BuildConsole, Event
 
 _EVENT_KINDS = {"STEP_START": "STEP_START", "STEP_SUCCESS": "STEP_SUCCESS", "STEP_FAILURE": "STEP_FAILURE",
                 "ASSET_MATERIALIZATION": "MATERIALIZATION", "ASSET_CHECK_EVALUATION": "CHECK"}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from smartcounty.publish import SERVED_SCHEMAS, _quote, _sql_literal, served_columns, served_tables
+from smartcounty.serving.publish import SERVED_SCHEMAS, _quote, _sql_literal, served_columns, served_tables
 
 FORMATS = ("parquet", "xlsx")
 MANIFEST = "manifest.json"

@@ -1,6 +1,6 @@
 """The build console: what ``smartcounty build`` prints while Dagster runs.
 
-Two kinds of output from one event stream (``smartcounty.progress`` turns Dagster's log
+Two kinds of output from one event stream (``dagster_pipeline.progress`` turns Dagster's log
 records into :class:`Event`):
 
 - **quiet** (default): one line per stage — the raw load with its per-source counts, the

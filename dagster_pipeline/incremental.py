@@ -41,6 +41,7 @@ _FINGERPRINT_INPUTS = (
     settings.DBT_PROJECT_DIR / "tests",
     settings.DBT_PROJECT_DIR / "dbt_project.yml",
     settings.PROJECT_ROOT / "smartcounty" / "rawload",
+    settings.PROJECT_ROOT / "smartcounty" / "constants.py",
     settings.PROJECT_ROOT / "expectations",
 )
 
@@ -98,7 +99,8 @@ class BuildPlan:
 
 def plan_build(warehouse: Path, raw_dir: Path, full_refresh: bool = False) -> BuildPlan:
     """Full or incremental, and which sources are dirty. Reads the warehouse read-only."""
-    from smartcounty import rawload, validation
+    from expectations import outcomes as validation
+    from smartcounty import rawload
 
     fingerprint = project_fingerprint()
     if full_refresh:
@@ -147,7 +149,7 @@ def record_success(con: duckdb.DuckDBPyConnection, run_id: str, fingerprint: str
 def carry_over_outcomes(warehouse: Path, from_run: str, to_run: str) -> list[str]:
     """Copy the validation outcomes of checks this run did not rerun (their tables did not
     change) from the last good build; returns the copied check names."""
-    from smartcounty import validation
+    from expectations import outcomes as validation
 
     source = validation.validation_dir(Path(warehouse)) / from_run
     target = validation.validation_dir(Path(warehouse)) / to_run
