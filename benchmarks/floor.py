@@ -21,20 +21,14 @@ from pathlib import Path
 
 import duckdb
 
+from smartcounty.rawload.spec import SPECS
+
 from .common import SEEDS, SOURCES, FIGURES, ReportParams, report_params, selected_files
 
 SQL_FILE = Path(__file__).with_name("floor.sql")
 
 # The contract headers (raw_inputs.md), in contract order.
-HEADERS = {
-    "procurement": ("公告ID", "项目编号", "项目名称", "公告类型", "发布日期", "标项号", "区划代码", "区划名称", "采购人",
-                    "采购代理机构", "采购方式", "品目编码", "品目名称", "预算金额", "中标金额", "中标供应商",
-                    "供应商统一社会信用代码", "联系人", "联系电话"),
-    "registry": ("统一社会信用代码", "企业名称", "登记状态", "成立日期", "核准日期", "注销日期", "吊销日期", "注册资本",
-                 "企业类型", "法定代表人", "行业代码", "行业名称", "登记机关", "住所", "所属区划代码", "经营范围"),
-    "connectivity": ("区划代码", "区划名称", "年份", "常住人口", "乡村常住人口", "网民数", "乡村网民数", "家庭户数",
-                     "固定宽带用户数", "千兆光网覆盖率", "5G基站数", "行政村5G通达率"),
-}
+HEADERS = {name: spec.headers for name, spec in SPECS.items()}
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")

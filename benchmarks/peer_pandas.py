@@ -18,6 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smartcounty.constants import USCC_CHARSET as USCC_CHARS
+from smartcounty.constants import USCC_WEIGHTS as USCC_WEIGHT_TABLE
+
 from .common import SEEDS, ReportParams, report_params, selected_files
 
 ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
@@ -263,8 +266,7 @@ def fig1_investment_share(raw_dir: Path, params: ReportParams) -> list[dict]:
 
 
 # ---------------------------------------------------------------- registry
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+USCC_WEIGHTS = np.array(USCC_WEIGHT_TABLE)
 
 
 def uscc_valid(codes: pd.Series) -> pd.Series:

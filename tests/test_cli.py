@@ -21,6 +21,21 @@ def test_unknown_option_is_one_line_and_exit_2():
     assert "no-such-option" in done.stderr
 
 
+def test_bench_gets_its_arguments_with_or_without_debug(monkeypatch):
+    """One path to the benchmark: every argument after ``bench`` reaches its own parser, also
+    after the global ``--debug``; other commands still refuse unknown arguments."""
+    import benchmarks.runner
+
+    seen = []
+    monkeypatch.setattr(benchmarks.runner, "main", lambda argv: seen.append(argv) or 0)
+    assert cli.main(["bench", "--scales", "0.01", "--help"]) == 0
+    assert cli.main(["--debug", "bench", "--repeats", "1"]) == 0
+    assert seen == [["--scales", "0.01", "--help"], ["--repeats", "1"]]
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["figures", "--repeats", "1"])
+    assert exc.value.code == 2
+
+
 def test_missing_raw_folder_is_a_clear_error(tmp_path):
     done = run_cli("build", "--raw", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh.duckdb"))
     assert done.returncode == 1

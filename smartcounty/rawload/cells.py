@@ -10,31 +10,12 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .records import read_records
 from .scan import DecodeError, FileInfo, StructuralError, decompress, is_gzip_name
-from .spec import LINEAGE, SourceSpec, reserved_names
+from .spec import KEY, LINEAGE, SourceSpec, reserved_names
 from .text import clean_array, may_contain_zero_width
-from .vector import AMOUNT_PATTERN, CAPITAL_PATTERN, amount_literal, uscc_valid
-
-KEY = "__match_key"  # NFKC form of 公告类型 / 登记状态, used for matching only (not stored)
-
-
-# Helper columns computed in pyarrow/numpy for the SQL below (never stored).
-VECTOR_COLUMNS = {
-    "procurement": {
-        "__budget_literal": lambda t: amount_literal(t.column("预算金额"), AMOUNT_PATTERN),
-        "__award_literal": lambda t: amount_literal(t.column("中标金额"), AMOUNT_PATTERN),
-        "__supplier_uscc_ok": lambda t: uscc_valid(pc.utf8_upper(t.column("供应商统一社会信用代码"))),
-    },
-    "registry": {
-        "__capital_literal": lambda t: amount_literal(t.column("注册资本"), CAPITAL_PATTERN),
-        "__uscc_ok": lambda t: uscc_valid(pc.utf8_upper(t.column("统一社会信用代码"))),
-    },
-    "connectivity": {},
-}
-
+from .typed import MATCH_KEY_SOURCE, VECTOR_COLUMNS
 
 def column_names(spec: SourceSpec, header: list[str]) -> list[str]:
     """Table column names for a file's header: contract names as they are; extra columns
@@ -94,7 +75,7 @@ def clean_cells(spec: SourceSpec, info: FileInfo, cells: pa.Table, zero_width: b
         columns.setdefault(header, pa.nulls(n, pa.string()))
     ordered = {h: columns.pop(h) for h in spec.headers}
     ordered.update(columns)  # extras, file order
-    key_source = {"procurement": "公告类型", "registry": "登记状态"}.get(spec.name)
+    key_source = MATCH_KEY_SOURCE.get(spec.name)
     ordered[KEY] = (
         clean_array(ordered[key_source], nfkc_values=True) if key_source else pa.nulls(n, pa.string())
     )

@@ -127,6 +127,7 @@ NOTICE_TYPES: dict[str, str] = {
 
 LINEAGE = ("source_file", "source_line")
 REASON = "reason"
+KEY = "__match_key"  # NFKC form of 公告类型 / 登记状态, used for matching only (not stored)
 
 
 def nfkc(text: str) -> str:
