@@ -1,8 +1,8 @@
 """Run parameters of the suites, with their defaults in one place.
 
-The report years are the dbt var ``report_years`` (read from dbt_project.yml); the county universe mirrors
-``reference/guangxi_counties.csv`` (41 districts, 48 counties, 12 autonomous counties,
-10 county-level cities). Callers pass overrides; ``resolve`` deep-merges them.
+The report years are the dbt var ``report_years`` (smartcounty.constants reads dbt_project.yml);
+the county universe mirrors ``reference/guangxi_counties.csv`` (41 districts, 48 counties,
+12 autonomous counties, 10 county-level cities). Callers pass overrides; ``resolve`` deep-merges them.
 """
 
 from __future__ import annotations

@@ -30,21 +30,21 @@ from .state import (
     MODES,
     PENDING_SOURCES,
     STATE_SCHEMA,
-    _changed_projects_sql,
-    _mark_pending,
-    _previous_files,
-    _quarantine_by_reason,
-    _record_fingerprint,
-    _replace_files_table,
-    _same_files_table,
+    changed_projects_sql,
     ensure_state_tables,
     files_table,
     incremental_blocker,
     known_files,
     loader_fingerprint,
+    mark_pending,
+    previous_files,
+    reason_counts,
+    record_fingerprint,
+    replace_files_table,
+    same_files_table,
     source_is_current,
 )
-from .typed import _file_counts, accepted_select, quarantined_select, typed_sql
+from .typed import accepted_select, file_counts, quarantined_select, typed_sql
 
 # Read here by the incremental planner (dagster_pipeline/incremental.py) and rawload/__init__.
 __all__ = ["CHANGED_PROJECTS", "PENDING_SOURCES", "STATE_SCHEMA", "LoadResult", "ensure_state_tables",
@@ -189,7 +189,7 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
             else:
                 con.execute(f"INSERT INTO {accepted} {accepted_sql}")
                 con.execute(f"INSERT INTO {quarantine} {quarantined_sql}")
-            for file, (a, q) in _file_counts(con, typed).items():  # a file spans several chunks
+            for file, (a, q) in file_counts(con, typed).items():  # a file spans several chunks
                 prev_a, prev_q = counts.get(file, (0, 0))
                 counts[file] = (prev_a + a, prev_q + q)
         con.execute(f"DROP TABLE IF EXISTS {typed}")
@@ -201,11 +201,11 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
                 con.execute(f"DROP TABLE IF EXISTS raw.{target}")
                 con.execute(f"ALTER TABLE raw.{_next_name(target)} RENAME TO {target}")
             files, per_file = files_table(manifest, source, counts)
-            _replace_files_table(con, spec, files, files_view)
+            replace_files_table(con, spec, files, files_view)
             if record is not None:
                 ensure_state_tables(con)
-                _record_fingerprint(con, source, record)
-                _mark_pending(con, source, full_reload=True)
+                record_fingerprint(con, source, record)
+                mark_pending(con, source, full_reload=True)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -223,7 +223,7 @@ def _load_all(con, manifest, spec: SourceSpec, seeds_dir, force_exact, record: s
         source=source,
         per_file=per_file,
         **_totals(per_file),
-        quarantine_by_reason=_quarantine_by_reason(con, spec),
+        quarantine_by_reason=reason_counts(con, spec),
         readers=readers,
         action="full",
         files_parsed=[i.source_file for i in infos],
@@ -248,7 +248,7 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact, guard: 
     """Parse added/changed files only; replace the rows of changed and removed files."""
     source = spec.name
     infos = manifest.files.get(source, [])
-    previous = _previous_files(con, spec)
+    previous = previous_files(con, spec)
     current = {i.source_file for i in infos}
     to_parse = [i for i in infos if previous.get(i.source_file, (None,))[0] != i.sha256]
     stale_files = sorted({f for f in previous if f not in current} | {i.source_file for i in to_parse if i.source_file in previous})
@@ -261,14 +261,14 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact, guard: 
     try:
         if not to_parse and not stale_files:
             files, per_file = files_table(manifest, source, counts)
-            if _same_files_table(con, spec, files, files_view):
+            if same_files_table(con, spec, files, files_view):
                 action = "unchanged"
             else:  # only the ignored entries changed: the files table is still a dbt input
                 action = "delta"
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    _replace_files_table(con, spec, files, files_view)
-                    _mark_pending(con, source, full_reload=False)
+                    replace_files_table(con, spec, files, files_view)
+                    mark_pending(con, source, full_reload=False)
                     con.execute("COMMIT")
                 except BaseException:
                     con.execute("ROLLBACK")
@@ -283,7 +283,7 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact, guard: 
             try:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {typed_sql(spec, ref, src)}")
                 if source == "procurement":  # old side of the change, before its rows go
-                    con.execute(f"CREATE OR REPLACE TEMP TABLE __rawload_old_projects AS {_changed_projects_sql(typed, stale)}")
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE __rawload_old_projects AS {changed_projects_sql(typed, stale)}")
                 for table in (spec.table, spec.quarantine_table):
                     con.execute(f"DELETE FROM raw.{table} WHERE source_file IN (SELECT source_file FROM {stale})")
                 con.execute(f"INSERT INTO raw.{spec.table} BY NAME {accepted_select(spec, extras, typed)} {order}")
@@ -292,16 +292,16 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact, guard: 
                 if source == "procurement":
                     con.execute(
                         f"INSERT INTO {CHANGED_PROJECTS} SELECT * FROM __rawload_old_projects "
-                        f"UNION {_changed_projects_sql(typed, stale)} ON CONFLICT DO NOTHING"
+                        f"UNION {changed_projects_sql(typed, stale)} ON CONFLICT DO NOTHING"
                     )
                     con.execute("DROP TABLE __rawload_old_projects")
                 # A re-parsed file may now have no row at all (header only): not its old counts.
-                counts.update({i.source_file: (0, 0) for i in to_parse} | _file_counts(con, typed))
+                counts.update({i.source_file: (0, 0) for i in to_parse} | file_counts(con, typed))
                 if guard:  # raises before COMMIT: the rollback below keeps the tables as they were
                     guard.check_counts({i.source_file: counts.get(i.source_file, (0, 0)) for i in infos})
                 files, per_file = files_table(manifest, source, counts)
-                _replace_files_table(con, spec, files, files_view)
-                _mark_pending(con, source, full_reload=False)
+                replace_files_table(con, spec, files, files_view)
+                mark_pending(con, source, full_reload=False)
                 con.execute(f"DROP TABLE {typed}")
                 con.execute("COMMIT")
             except BaseException:
@@ -317,7 +317,7 @@ def _load_delta(con, manifest, spec: SourceSpec, seeds_dir, force_exact, guard: 
         source=source,
         per_file=per_file,
         **_totals(per_file),
-        quarantine_by_reason=_quarantine_by_reason(con, spec),
+        quarantine_by_reason=reason_counts(con, spec),
         readers=readers,
         action=action,
         files_parsed=[i.source_file for i in to_parse],

@@ -91,7 +91,7 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     ``scan_drop(known=...)`` (an unchanged file need not be decoded again)."""
     known: dict[str, tuple[str, str]] = {}
     for spec in SPECS.values():
-        if _table_columns(con, spec.files_table) is None:
+        if table_columns(con, spec.files_table) is None:
             continue
         rows = con.execute(
             f"SELECT source_file, sha256, encoding FROM raw.{spec.files_table} WHERE status = 'loaded'").fetchall()
@@ -99,7 +99,7 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     return known
 
 
-def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
     rows = con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
         "AND table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
@@ -108,7 +108,7 @@ def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | No
     return [r[0] for r in rows] or None
 
 
-def _previous_files(con, spec: SourceSpec) -> dict[str, tuple[str, int, int]]:
+def previous_files(con, spec: SourceSpec) -> dict[str, tuple[str, int, int]]:
     """Loaded files of the previous load: source_file -> (sha256, rows_accepted, rows_quarantined)."""
     rows = con.execute(
         f"SELECT source_file, sha256, rows_accepted, rows_quarantined FROM raw.{spec.files_table} "
@@ -119,7 +119,7 @@ def _previous_files(con, spec: SourceSpec) -> dict[str, tuple[str, int, int]]:
 
 def incremental_blocker(con, spec: SourceSpec, manifest: DropManifest, fingerprint: str) -> str:
     """Why the previous load of this source cannot be extended file by file ('' if it can)."""
-    ensure = [_table_columns(con, t) for t in (spec.table, spec.quarantine_table, spec.files_table)]
+    ensure = [table_columns(con, t) for t in (spec.table, spec.quarantine_table, spec.files_table)]
     if any(cols is None for cols in ensure):
         return "no previous load"
     has_state = con.execute(
@@ -141,7 +141,7 @@ def source_is_current(con: duckdb.DuckDBPyConnection, manifest: DropManifest, so
     spec = SPECS[source]
     if incremental_blocker(con, spec, manifest, loader_fingerprint(seeds_dir)):
         return False
-    loaded = {f: sha for f, (sha, _, _) in _previous_files(con, spec).items()}
+    loaded = {f: sha for f, (sha, _, _) in previous_files(con, spec).items()}
     if loaded != {i.source_file: i.sha256 for i in manifest.files.get(source, [])}:
         return False
     ignored = {r[0] for r in con.execute(
@@ -149,12 +149,12 @@ def source_is_current(con: duckdb.DuckDBPyConnection, manifest: DropManifest, so
     return ignored == set(manifest.ignored.get(source, []))
 
 
-def _replace_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> None:
+def replace_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> None:
     con.register(view, files)
     con.execute(f"CREATE OR REPLACE TABLE raw.{spec.files_table} AS SELECT * FROM {view} ORDER BY source_file")
 
 
-def _mark_pending(con, source: str, full_reload: bool) -> None:
+def mark_pending(con, source: str, full_reload: bool) -> None:
     # A full reload stays a full reload until a build consumes it.
     con.execute(
         f"INSERT INTO {PENDING_SOURCES} VALUES (?, ?) ON CONFLICT (source) DO UPDATE "
@@ -163,14 +163,14 @@ def _mark_pending(con, source: str, full_reload: bool) -> None:
     )
 
 
-def _record_fingerprint(con, source: str, fingerprint: str) -> None:
+def record_fingerprint(con, source: str, fingerprint: str) -> None:
     con.execute(
         f"INSERT INTO {LOAD_STATE} VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint",
         [source, fingerprint],
     )
 
 
-def _same_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> bool:
+def same_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> bool:
     con.register(view, files)
     try:
         diff = con.execute(
@@ -182,7 +182,7 @@ def _same_files_table(con, spec: SourceSpec, files: pa.Table, view: str) -> bool
     return diff == 0
 
 
-def _changed_projects_sql(typed: str, stale: str) -> str:
+def changed_projects_sql(typed: str, stale: str) -> str:
     """Projects whose lots dbt must recompute: the 项目编号 of every accepted row, old or new,
     sharing a 公告ID with an inserted or deleted row. Re-post collapse groups rows by 公告ID
     across projects, so a changed row can move the lot of any project its 公告ID names."""
@@ -193,6 +193,7 @@ def _changed_projects_sql(typed: str, stale: str) -> str:
     return f"SELECT DISTINCT \"项目编号\" FROM raw.procurement_notices WHERE \"公告ID\" IN ({ids})"
 
 
-def _quarantine_by_reason(con, spec: SourceSpec) -> dict[str, int]:
+def reason_counts(con, spec: SourceSpec) -> dict[str, int]:
+    """Quarantined rows of the whole source by reason, in check order (reasons seen only)."""
     rows = dict(con.execute(f"SELECT {REASON}, count(*) FROM raw.{spec.quarantine_table} GROUP BY ALL").fetchall())
     return {r: int(rows[r]) for r in spec.reasons if r in rows}

@@ -148,7 +148,7 @@ def quarantined_select(spec: SourceSpec, extras: list[str], typed: str) -> str:
             f"{_q_all([*spec.headers, *extras])} FROM {typed} WHERE {REASON} IS NOT NULL")
 
 
-def _file_counts(con, typed: str) -> dict[str, tuple[int, int]]:
+def file_counts(con, typed: str) -> dict[str, tuple[int, int]]:
     return {
         f: (int(a), int(qr))
         for f, a, qr in con.execute(
