@@ -15,6 +15,7 @@ import pytest
 
 from conftest import build_drop
 from test_e2e_handmade import PROC_HEADER, REG_HEADER, enterprise, uscc
+from smartcounty.constants import PERSONAL_COLUMNS
 
 RESULT, TENDER, CORRECTION, TERMINATED = "中标(成交)结果公告", "采购公告", "更正公告", "终止公告"
 
@@ -272,4 +273,4 @@ def test_serving_copy_has_the_new_relations_without_personal_data(built):
         con.close()
     assert {"marts.dim_supplier", "report.integrity_flags", "report.county_integrity",
             "report.supplier_locality"} <= tables
-    assert not columns & {"联系人", "联系电话", "法定代表人"}
+    assert not columns & set(PERSONAL_COLUMNS)

@@ -38,17 +38,13 @@ from expectations.suites import (
 
 from test_expectations_integrity import add_integrity_relations
 from scorecard_helpers import add_scorecard_tables
+from smartcounty.rawload.spec import CONNECTIVITY, PROCUREMENT, REGISTRY
 
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 
-PROCUREMENT_HEADERS = ["公告ID", "项目编号", "项目名称", "公告类型", "发布日期", "标项号", "区划代码", "区划名称",
-                       "采购人", "采购代理机构", "采购方式", "品目编码", "品目名称", "预算金额", "中标金额",
-                       "中标供应商", "供应商统一社会信用代码", "联系人", "联系电话"]
-REGISTRY_HEADERS = ["统一社会信用代码", "企业名称", "登记状态", "成立日期", "核准日期", "注销日期", "吊销日期",
-                    "注册资本", "企业类型", "法定代表人", "行业代码", "行业名称", "登记机关", "住所", "所属区划代码",
-                    "经营范围"]
-CONNECTIVITY_HEADERS = ["区划代码", "区划名称", "年份", "常住人口", "乡村常住人口", "网民数", "乡村网民数", "家庭户数",
-                        "固定宽带用户数", "千兆光网覆盖率", "5G基站数", "行政村5G通达率"]
+PROCUREMENT_HEADERS = list(PROCUREMENT.headers)  # the contract spec is the one home of the raw headers
+REGISTRY_HEADERS = list(REGISTRY.headers)
+CONNECTIVITY_HEADERS = list(CONNECTIVITY.headers)
 
 
 def _varchar_columns(headers: list[str]) -> str:
