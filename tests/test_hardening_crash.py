@@ -4,7 +4,7 @@ One module-scoped run: the prior good build (a copy of the session's ``small_bui
 build state, so later builds plan incrementally), four builds of a slightly changed drop
 killed — during the raw load, a check, dbt and the publish — and one final build of the
 original drop. The phase is read from the build's stderr progress lines; the publish kill
-uses the hook ``SMARTCOUNTY_TEST_PUBLISH_DELAY`` (smartcounty/publish.py), which waits
+uses the hook ``SMARTCOUNTY_TEST_PUBLISH_DELAY`` (smartcounty/serving/publish.py), which waits
 between the complete temp file and ``os.replace``. After every kill: no process of the build
 survives, the serving copy is byte-identical and answers read-only queries, the warehouse
 opens and its raw tables are whole. The final build succeeds, its report equals the clean
