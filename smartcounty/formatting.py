@@ -6,19 +6,16 @@ the same digits for the same value."""
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
 
 MISSING = "—"
 
 
 def is_missing(value: object) -> bool:
-    """None, NaN and pandas' NA (whose comparisons are neither true nor false)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ == "NAType"
+    """None, NaN, NaT and pandas' NA (a value of a nullable column)."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def round_half_up(value: float, digits: int) -> Decimal:
