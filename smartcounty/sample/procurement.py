@@ -263,11 +263,8 @@ def _draw_counties(rng, counties: pd.DataFrame, n: int, minimum_each: int) -> np
     return np.repeat(counties["county_code"].to_numpy(), counts)
 
 
-def build_projects(ref: Reference, rng: np.random.Generator, scale: float):
-    counties = _county_frame(ref)
-    prefectures = ref.prefectures.set_index("prefecture_code", drop=False)
-    county_codes = counties["county_code"].to_numpy()
-    # development modes: fixed counts, the named counties pinned
+def development_modes(rng, county_codes: np.ndarray) -> dict:
+    """County → development mode: fixed counts, the named counties pinned."""
     free = [c for c in county_codes if c not in NAMED]
     order = list(rng.permutation(free))
     n_int = R.MODE_COUNTS["integrated_platform"] - sum(m == "integrated_platform" for m, _ in NAMED.values())
@@ -276,6 +273,16 @@ def build_projects(ref: Reference, rng: np.random.Generator, scale: float):
     mode.update({c: "integrated_platform" for c in order[:n_int]})
     mode.update({c: "resource_endowment" for c in order[n_int:n_int + n_res]})
     mode.update({c: m for c, (m, _) in NAMED.items()})
+    return mode
+
+
+def build_projects(ref: Reference, rng: np.random.Generator, scale: float, modes: dict | None = None):
+    """Projects of one slice; `modes` from an earlier slice: the same development modes and no second
+    set of evidence projects (the named counties' and the integrated counties' G00 ones)."""
+    counties = _county_frame(ref)
+    prefectures = ref.prefectures.set_index("prefecture_code", drop=False)
+    county_codes = counties["county_code"].to_numpy()
+    mode = modes if modes is not None else development_modes(rng, county_codes)
 
     parts = []
 
@@ -308,14 +315,14 @@ def build_projects(ref: Reference, rng: np.random.Generator, scale: float):
     # evidence projects of the named counties and the G00 project of every integrated county
     g00 = ref.scenarios.set_index("scenario_code").at["G00", "keywords"]
     g00_free = [k for k in g00 if k not in ("智慧县域", "智慧侨乡")]
-    integ = [c for c in county_codes if mode[c] == "integrated_platform"]
+    integ = [c for c in county_codes if mode[c] == "integrated_platform" and modes is None]
     ev_c, ev_title, ev_prim = [], [], []
     for c in integ:
         title = NAMED[c][1] if c in NAMED else (
             counties.at[c, "county_name"] + g00_free[rng.integers(0, len(g00_free))] + "建设项目")
         ev_c.append(c), ev_title.append(title), ev_prim.append("G00")
     for c, (m, title) in NAMED.items():
-        if m != "integrated_platform":
+        if m != "integrated_platform" and modes is None:
             ev_c.append(c), ev_title.append(title), ev_prim.append("I03" if m == "resource_endowment" else "G01")
     ev_c = np.array(ev_c, dtype=object)
     add("smart", np.full(len(ev_c), "county", dtype=object), ev_c, prefs_of(ev_c),
@@ -681,7 +688,8 @@ def _supplier_cells(lots: pd.DataFrame, lot_row: np.ndarray, rows: pd.DataFrame,
     return np.where(with_sup, out_name, ""), np.where(with_sup, out_uscc, "")
 
 
-def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame,
+           slice_no: int = 0) -> dict[str, pd.DataFrame]:
     n_p = len(projects)
     # project-level fixed texts
     pref_abbr = {"450100": "NN", "450200": "LZ", "450300": "GL", "450400": "WZ", "450500": "BH", "450600": "FCG",
@@ -690,7 +698,7 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
     abbr = projects["pref_code"].map(pref_abbr).fillna("GX").to_numpy().astype(object)
     abbr = np.where(projects["level"] == "province", "GX", abbr)
     letter = choice(rng, ["G", "F", "C", "J"], n_p)
-    code_seq = rng.permutation(n_p) + 100_000
+    code_seq = rng.permutation(n_p) + 100_000 + slice_no * R.SLICE_PROJECT_STRIDE
     y_code = s(projects["year"].to_numpy() - (rng.random(n_p) < 0.1))
     projects["project_code"] = abbr + "ZC" + y_code + "-" + letter + s(code_seq)
     agencies = "广西" + choice(rng, WORD_A, 200) + choice(rng, WORD_B, 200) + choice(
@@ -701,7 +709,8 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
     # event-level: notice id, type label, date spelling
     e = events.copy()
     n_e = len(e)
-    e["notice_id"] = s(rng.permutation(n_e) + 10_000_000)
+    id0 = slice_no * R.SLICE_ID_STRIDE
+    e["notice_id"] = s(rng.permutation(n_e) + id0 + 10_000_000)
     labels = {"tender": {"采购公告": 1.0}, "correction": {"更正公告": 1.0}, "terminated": {"终止公告": 1.0},
               "contract": {"合同公告": 1.0}, "failed": {"废标公告": 0.7, "流标公告": 0.3},
               "result": {"中标(成交)结果公告": 0.55, "中标（成交）结果公告": 0.1, "中标公告": 0.15,
@@ -772,11 +781,11 @@ def render(rng, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame
     })
     out["_date"] = rows["date"].to_numpy()
     out["_cls"] = rows["cls"].to_numpy()
-    out = _add_mess_rows(rng, out)
+    out = _add_mess_rows(rng, out, id0)
     return _split_quarters(rng, out)
 
 
-def _add_mess_rows(rng, out: pd.DataFrame) -> pd.DataFrame:
+def _add_mess_rows(rng, out: pd.DataFrame, id0: int) -> pd.DataFrame:
     n = len(out)
 
     def sample(rate, mask=None):
@@ -787,7 +796,7 @@ def _add_mess_rows(rng, out: pd.DataFrame) -> pd.DataFrame:
     # re-posts: another 公告ID, same parsed values (spelling of date/amount/type may differ)
     idx = sample(R.REPOST_RATE, (out["_cls"] != "tender").to_numpy())
     rep = out.iloc[idx].copy()
-    rep["公告ID"] = s(rng.permutation(len(rep)) + 60_000_000)
+    rep["公告ID"] = s(rng.permutation(len(rep)) + id0 + 60_000_000)
     synonyms = np.array(["中标公告", "中标(成交)结果公告", "成交公告", "结果公告"], dtype=object)
     is_res = (rep["_cls"] == "result").to_numpy()
     rep.loc[is_res, "公告类型"] = choice(rng, synonyms, is_res.sum())
@@ -827,9 +836,12 @@ def _split_quarters(rng, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------------------- entry
-def generate(ref: Reference, rng: np.random.Generator, scale: float, enterprises: pd.DataFrame):
+def generate(ref: Reference, rng: np.random.Generator, scale: float, enterprises: pd.DataFrame,
+             slice_no: int = 0, modes: dict | None = None):
+    """Notices of one slice; slices after the first reuse its development modes (`modes`) and add no
+    evidence projects of their own."""
     rules = Rules(ref)
-    projects, mode = build_projects(ref, rng, scale)
+    projects, mode = build_projects(ref, rng, scale, modes)
     lots = build_lots(ref, rng, projects, rules)
     assign_stories(rng, projects, scale)
     lots["story"] = projects["story"].to_numpy()[lots["pid"].to_numpy()]
@@ -839,6 +851,6 @@ def generate(ref: Reference, rng: np.random.Generator, scale: float, enterprises
     lots["method"] = projects["method"].to_numpy()[lots["pid"].to_numpy()]
     targets = solve_amounts(rng, lots, projects, scale)
     events = build_events(rng, projects)
-    suppliers.assign(rng, ref, projects, lots, events, enterprises)
-    files = render(rng, projects, lots, events)
+    suppliers.assign(rng, ref, projects, lots, events, enterprises, slice_no * R.SLICE_ID_STRIDE)
+    files = render(rng, projects, lots, events, slice_no)
     return files, projects, lots, mode, targets

@@ -228,7 +228,7 @@ PEOPLE = _pool(SURNAMES, GIVEN, [""] + GIVEN)
 CAPITALS = np.array([3, 5, 10, 50, 100, 200, 500, 1000, 3000])
 
 
-def render(ref: Reference, rng: np.random.Generator, t: pd.DataFrame) -> pd.DataFrame:
+def render(ref: Reference, rng: np.random.Generator, t: pd.DataFrame, serial0: int = 0) -> pd.DataFrame:
     """Spell the truth rows as a registry extract (valid rows only; duplicates and bad rows added after)."""
     n = len(t)
     counties = ref.counties.reset_index(drop=True)
@@ -317,7 +317,7 @@ def render(ref: Reference, rng: np.random.Generator, t: pd.DataFrame) -> pd.Data
     names_map = {**{k: v[1] for k, v in NONCORE.items()}, **dict(zip(de["industry_code"], de["de_subcategory_zh"]))}
     ind_name = ind_s.map(names_map).fillna("").to_numpy().astype(object)
     head = np.where(individual, "92", np.where((role == "noncore") & (rng.random(n) < 0.03), "93", "91"))
-    uscc = uscc_with_check(rng, head, uscc_div, np.arange(n))
+    uscc = uscc_with_check(rng, head, uscc_div, np.arange(n) + serial0)
     # truth: procurement draws its winning suppliers from these (object columns: no Arrow round trips)
     t["uscc"] = pd.Series(uscc, index=t.index, dtype=object)
     t["name"] = pd.Series(name, index=t.index, dtype=object)
@@ -367,7 +367,7 @@ def ref_path():
     return SEEDS_DIR / "digital_economy_industries.csv"
 
 
-def add_mess(rng, t: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def add_mess(rng, t: pd.DataFrame, rows: pd.DataFrame, serial0: int = 0) -> tuple[pd.DataFrame, dict]:
     """Duplicates with other 核准日期 (latest wins), invalid USCCs and quarantine-bound rows."""
     n = len(rows)
     stats = {}
@@ -421,7 +421,7 @@ def add_mess(rng, t: pd.DataFrame, rows: pd.DataFrame) -> tuple[pd.DataFrame, di
         k = max(R.MIN_MESS, int(round(rate * n)))
         r = rows.iloc[rng.choice(np.flatnonzero(role == "noncore"), k, replace=False)].copy()
         fresh = uscc_with_check(rng, np.full(k, "91", dtype=object), np.full(k, "450103", dtype=object),
-                                np.arange(k) + 5_000_000 + 100_000 * len(q))
+                                np.arange(k) + serial0 + 5_000_000 + 100_000 * len(q))
         r["统一社会信用代码"] = fresh
         if r_ == "missing_required":
             col = choice(rng, ["企业名称", "登记状态", "成立日期", "统一社会信用代码"], k)
@@ -456,9 +456,10 @@ def order_rows(rng, rows: pd.DataFrame) -> pd.DataFrame:
     return rows.iloc[order].drop(columns="_tie_of").reset_index(drop=True)
 
 
-def generate(ref: Reference, rng: np.random.Generator, scale: float):
+def generate(ref: Reference, rng: np.random.Generator, scale: float, serial0: int = 0):
+    """Registry rows of one slice (USCC serials from `serial0`), its enterprise truth and its mess counts."""
     truth = build_truth(ref, rng, scale)
-    rows = render(ref, rng, truth)
-    rows, stats = add_mess(rng, truth, rows)
+    rows = render(ref, rng, truth, serial0)
+    rows, stats = add_mess(rng, truth, rows, serial0)
     rows = order_rows(rng, rows)
     return rows, truth, stats

@@ -99,7 +99,7 @@ def award_dates(lots: pd.DataFrame, events: pd.DataFrame) -> tuple[np.ndarray, n
 
 
 def assign(rng, ref: Reference, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame,
-           enterprises: pd.DataFrame) -> None:
+           enterprises: pd.DataFrame, serial0: int = 0) -> None:
     m = len(lots)
     st = status_frame(ref, enterprises)
     counties = ref.counties.set_index("county_code")
@@ -155,12 +155,12 @@ def assign(rng, ref: Reference, projects: pd.DataFrame, lots: pd.DataFrame, even
     # suppliers outside the registry: other provinces, unregistered Guangxi divisions, no valid USCC
     out = np.flatnonzero(origin == "outside_guangxi")
     uscc[out], name[out] = _fresh_firms(rng, len(out), choice(rng, OTHER_PROVINCE_DIVISIONS, len(out)),
-                                        FRESH_SERIAL, guangxi=False)
+                                        serial0 + FRESH_SERIAL, guangxi=False)
     gx = np.flatnonzero(origin == "guangxi_unregistered")
     div = np.where(rng.random(len(gx)) < 0.7, home[gx], home_pref[gx]).astype(object)
-    uscc[gx], name[gx] = _fresh_firms(rng, len(gx), div, FRESH_SERIAL + 1_000_000, guangxi=True)
+    uscc[gx], name[gx] = _fresh_firms(rng, len(gx), div, serial0 + FRESH_SERIAL + 1_000_000, guangxi=True)
     unk = np.flatnonzero(origin == "unknown")
-    v, name[unk] = _fresh_firms(rng, len(unk), home[unk], FRESH_SERIAL + 2_000_000, guangxi=True)
+    v, name[unk] = _fresh_firms(rng, len(unk), home[unk], serial0 + FRESH_SERIAL + 2_000_000, guangxi=True)
     uscc[unk] = np.where(rng.random(len(unk)) < 0.5, "", _invalid_usccs(rng, v))
     reg[np.isin(origin, ["outside_guangxi", "guangxi_unregistered", "unknown"])] = -1
     lots["supplier_origin"], lots["supplier_registry"] = origin, reg
