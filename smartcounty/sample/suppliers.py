@@ -15,15 +15,14 @@ import pandas as pd
 
 from . import rates as R
 from .reference import Reference
-from .registry import CHARSET, uscc_with_check
+from .uscc import CHARSET, uscc_with_check
 from .render import choice, fullwidth, pick, s
+from .words import WORD_A, WORD_B
 
 OTHER_PROVINCE_DIVISIONS = ["440106", "440305", "440104", "110108", "110105", "310115", "330106", "430104",
                             "510107", "420111", "350203", "530102", "520115", "320106", "370102"]
 OTHER_PROVINCE_CITIES = {"44": "广东", "11": "北京", "31": "上海", "33": "浙江", "43": "湖南", "51": "四川",
                          "42": "湖北", "35": "福建", "53": "云南", "52": "贵州", "32": "江苏", "37": "山东"}
-WORD_A = list("鑫盛华泰恒达宏远博创联瑞信诚安顺嘉裕聚力益丰合众新宇天海")
-WORD_B = list("源通和达成利宏景业邦辰禾晟润泽峰旭晖锦程佳")
 FIRM_KINDS = ["科技有限公司", "信息技术有限公司", "网络科技股份有限公司", "数字科技有限公司", "通信技术有限公司",
               "智能科技有限公司", "电子工程有限公司", "软件股份有限公司"]
 FRESH_SERIAL = 8_000_000                # USCC serials no registry row uses (registry: 0.., quarantine: 5,000,000..)
