@@ -45,7 +45,7 @@ STAGES = ("raw_load", "raw_checks", "dbt", "gx_checks", "publish")
 PROFILE = ("startup", "raw_load", "raw_checks", "dbt_start", "dbt_run", "gx_checks", "publish", "other")
 _DONE = re.compile(r"^\s*✓\s+(\S+)\s+\(([\d.]+)\s*s\)")
 _DBT_STEP = re.compile(r"^\s*[▶✓]\s+\S*dbt\S*(\s|$)")
-_DBT_CLOCK = re.compile(r"^(\d\d):(\d\d):(\d\d)(?:\.\d+)?\s")
+_NODE_START = re.compile(r"\b\d+ of \d+ START\b")     # dbt's "2 of 611 START sql view model ..."
 
 
 # ---------------------------------------------------------------- measurements
@@ -103,28 +103,17 @@ def stage_times(progress: list[str]) -> dict[str, float]:
     return out
 
 
-def dbt_execution_s(log_lines: list[str]) -> float | None:
-    """Seconds dbt spent executing nodes, from the ``HH:MM:SS`` stamps of its log lines: from the
-    first ``START`` of a node to its last line. The rest of the dbt step is start-up and parsing.
-    None when the log has no such lines (another log format)."""
-    stamps, first_start = [], None
-    for line in log_lines:
-        m = _DBT_CLOCK.match(line)
-        if not m:
-            continue
-        t = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3))
-        if stamps and t < stamps[-1] - 12 * 3600:      # past midnight
-            t += 86400
-        stamps.append(t)
-        if first_start is None and re.search(r"\b1 of \d+ START\b", line):
-            first_start = t
-    if first_start is None:
-        return None
-    return float(stamps[-1] - first_start)
+def dbt_execution_s(progress: list[tuple[float, str]], dbt_log: list[tuple[float, str]]) -> float | None:
+    """Seconds dbt spent executing nodes: from the moment its first ``k of N START`` line
+    reached the build log (the bench follows the file as it grows) to the end of the dbt step on
+    the console. The rest of the dbt step is dbt's start-up and parse. None when either is missing."""
+    start = next((t for t, ln in dbt_log if _NODE_START.search(ln)), None)
+    end = next((t for t, ln in progress if _DBT_STEP.match(ln) and _DONE.match(ln)), None)
+    return None if start is None or end is None else max(0.0, end - start)
 
 
 def profile(run: BuildRun) -> dict[str, float | None]:
-    """The build's wall time by stage (``PROFILE``); ``dbt_start``/``dbt_run`` None without dbt's stamps."""
+    """The build's wall time by stage (``PROFILE``); ``dbt_start``/``dbt_run`` None when dbt's log had no node lines."""
     out = {"startup": run.startup_s, **{s: run.stages[s] for s in STAGES if s != "dbt"}}
     dbt = run.stages["dbt"]
     executing = None if run.dbt_execution_s is None else min(run.dbt_execution_s, dbt)
@@ -169,6 +158,40 @@ class TreeMemory(threading.Thread):
         return self.peak
 
 
+class FileFollower(threading.Thread):
+    """The lines appended to a file while a run goes on, each with the time it was first seen."""
+
+    def __init__(self, path: Path, started: float, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.path, self.started, self.interval = path, started, interval
+        self.lines: list[tuple[float, str]] = []
+        self._halt, self._pos, self._partial = threading.Event(), 0, ""
+
+    def poll(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                if fh.seek(0, 2) < self._pos:        # truncated: the build opened a new log
+                    self._pos, self._partial = 0, ""
+                fh.seek(self._pos)
+                data = fh.read()
+        except FileNotFoundError:
+            return
+        self._pos += len(data)
+        now = time.perf_counter() - self.started
+        *complete, self._partial = (self._partial + data.decode("utf-8", errors="replace")).split("\n")
+        self.lines += [(now, ln) for ln in complete]
+
+    def run(self) -> None:
+        while not self._halt.wait(self.interval):
+            self.poll()
+
+    def stop(self) -> list[tuple[float, str]]:
+        self._halt.set()
+        self.join()
+        self.poll()
+        return self.lines
+
+
 @dataclass
 class BuildRun:
     returncode: int
@@ -189,15 +212,18 @@ def cli_env(dagster_home: Path | None = None) -> dict:
     return env
 
 
-def run_measured(cmd: list[str], env: dict, timeout: float) -> tuple[int, float, float, int, list[tuple[float, str]]]:
-    """Run `cmd`: exit code, wall s, CPU s of its children, peak RSS of its process tree, and
-    its stderr lines with their arrival times."""
+def run_measured(cmd: list[str], env: dict, timeout: float, follow: Path | None = None):
+    """Run `cmd`: exit code, wall s, CPU s of its children, peak RSS of its process tree, its
+    stderr lines and (``follow``) the lines appended to that file, each with its arrival time."""
     children_before = os.times()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8", errors="replace")
     memory = TreeMemory(proc.pid)
     memory.start()
+    follower = FileFollower(follow, started) if follow else None
+    if follower:
+        follower.start()
     lines: list[tuple[float, str]] = []
     reader = threading.Thread(target=lambda: lines.extend((time.perf_counter() - started, ln) for ln in proc.stderr),
                               daemon=True)
@@ -210,9 +236,10 @@ def run_measured(cmd: list[str], env: dict, timeout: float) -> tuple[int, float,
     wall = time.perf_counter() - started
     reader.join()
     peak = memory.stop()
+    followed = follower.stop() if follower else []
     after = os.times()
     cpu = (after.children_user - children_before.children_user) + (after.children_system - children_before.children_system)
-    return proc.returncode, wall, cpu, peak, lines
+    return proc.returncode, wall, cpu, peak, lines, followed
 
 
 def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: bool = True,
@@ -222,14 +249,14 @@ def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: 
     if fresh:
         for path in (warehouse, serving):
             path.unlink(missing_ok=True)
+    log = warehouse.parent / "build.log"          # where the build writes dbt's output
+    log.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
            "--serving", str(serving)]
-    code, wall, cpu, peak, lines = run_measured(cmd, cli_env(dagster_home), timeout)
+    code, wall, cpu, peak, lines, dbt_log = run_measured(cmd, cli_env(dagster_home), timeout, follow=log)
     startup = next((t for t, ln in lines if ln.lstrip().startswith("▶")), None)
     text = [ln for _, ln in lines]
-    log = warehouse.parent / "build.log"
-    dbt_lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
-    return BuildRun(code, wall, cpu, peak, stage_times(text), startup, dbt_execution_s(dbt_lines), "".join(text))
+    return BuildRun(code, wall, cpu, peak, stage_times(text), startup, dbt_execution_s(lines, dbt_log), "".join(text))
 
 
 def run_sample(raw: Path, scale: float, seed: int, timeout: float) -> tuple[float, int]:
@@ -238,7 +265,7 @@ def run_sample(raw: Path, scale: float, seed: int, timeout: float) -> tuple[floa
         shutil.rmtree(raw)
     cmd = [sys.executable, "-m", "smartcounty.cli", "sample", "--out", str(raw), "--scale", str(scale),
            "--seed", str(seed), "--force"]
-    code, wall, _, peak, lines = run_measured(cmd, cli_env(), timeout)
+    code, wall, _, peak, lines, _ = run_measured(cmd, cli_env(), timeout)
     if code != 0:
         raise RuntimeError(f"smartcounty sample --scale {scale:g} exited {code}: " + "".join(ln for _, ln in lines[-20:]))
     return wall, peak

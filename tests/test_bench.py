@@ -126,13 +126,14 @@ def test_stage_times_from_progress_lines():
     assert stage_times(verbose) == {"raw_load": 2.5, "raw_checks": 0.25, "dbt": 10.0, "gx_checks": 1.5, "publish": 0.7}
 
 
-def test_dbt_split_into_start_and_execution_by_its_log_stamps():
-    log = ["23:59:50  Running with dbt=1.11.0", "23:59:58  Found 95 models, 400 data tests", "",
-           "23:59:59  Concurrency: 1 threads (target='dev')", "23:59:59  1 of 495 START sql view model staging.a ... [RUN]",
-           "00:00:30  495 of 495 PASS not_null_x ... [PASS in 0.01s]",
-           "00:00:31  Finished running 95 models, 400 data tests in 0 hours 0 minutes and 32.00 seconds (32.00s)."]
-    assert dbt_execution_s(log) == 32.0           # across midnight
-    assert dbt_execution_s(["no stamps here"]) is None
+def test_dbt_split_into_start_and_execution_by_when_its_nodes_start():
+    progress = [(0.5, "▶ raw_sources\n"), (3.0, "✓ raw_sources (2.5 s)\n"), (4.0, "▶ smartcounty_dbt\n"),
+                (44.0, "✓ smartcounty_dbt (40.0 s): 95 relations\n"), (46.0, "✓ checks (2.0 s): 4 passed\n")]
+    log = [(5.0, "Running with dbt=1.11.16"), (11.5, "Found 61 models, 12 seeds, 538 data tests"), (11.6, ""),
+           (12.0, "2 of 611 START sql view model staging.a ........ [RUN]"),
+           (12.1, "1 of 611 START sql table model marts.b ........ [RUN]"), (43.0, "Finished running 611 nodes")]
+    assert dbt_execution_s(progress, log) == 32.0
+    assert dbt_execution_s(progress, log[:2]) is None and dbt_execution_s(progress[:3], log) is None
     run = BuildRun(0, wall_s=60.0, cpu_s=50.0, peak_rss=1, startup_s=5.0, dbt_execution_s=32.0, stderr="",
                    stages={"raw_load": 3.0, "raw_checks": 1.0, "dbt": 40.0, "gx_checks": 2.0, "publish": 1.0})
     assert profile(run) == {"startup": 5.0, "raw_load": 3.0, "raw_checks": 1.0, "dbt_start": 8.0, "dbt_run": 32.0,
@@ -200,3 +201,23 @@ def test_day_rows_touch_old_lots_and_add_new_projects():
     old = [r for r in rows if r[2] != "采购公告"]
     assert old and all(r[1].startswith("P") for r in old)  # existing projects: their lots must be recomputed
     assert all(r[1].startswith("NEW-") for r in rows if r[2] == "采购公告")
+
+
+def test_file_follower_stamps_appended_lines_and_survives_a_new_log(tmp_path):
+    import time as _time
+
+    from benchmarks.runner import FileFollower
+
+    log = tmp_path / "build.log"
+    follower = FileFollower(log, _time.perf_counter())
+    follower.poll()                                    # no file yet
+    log.write_text("Running with dbt\n1 of 2 ST", encoding="utf-8")
+    follower.poll()
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write("ART sql view model a\n")
+    follower.poll()
+    log.write_text("new build\n", encoding="utf-8")     # truncated by the next build
+    follower.poll()
+    lines = [ln for _, ln in follower.lines]
+    assert lines == ["Running with dbt", "1 of 2 START sql view model a", "new build"]
+    assert [t for t, _ in follower.lines] == sorted(t for t, _ in follower.lines)
