@@ -66,7 +66,11 @@ def cmd_sample(args) -> int:
     for p in existing:
         p.unlink()
     started = time.perf_counter()
-    summary = generate(out, scale=args.scale, seed=args.seed)
+    def progress(k: int, n: int, seconds: float) -> None:
+        if n > 1:
+            print(f"  slice {k}/{n} written ({seconds:.0f} s)", file=sys.stderr, flush=True)
+
+    summary = generate(out, scale=args.scale, seed=args.seed, progress=progress)
     elapsed = time.perf_counter() - started
     print(f"wrote a synthetic raw drop to {out} in {elapsed:.1f} s (scale {args.scale}, seed {args.seed})")
     for key, value in (summary or {}).items():

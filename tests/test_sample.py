@@ -649,8 +649,9 @@ def test_sliced_drop_reconciles_like_one_slice(tmp_path, monkeypatch):
     """Two slices: ids stay unique, every file has one header, and the CSVs give the truth's figures."""
     monkeypatch.setattr(R, "SLICE_SCALE", 0.006)
     out = tmp_path / "sliced"
-    summary = generate(out, scale=0.012, seed=7)
-    assert summary["slices"] == 2
+    calls = []
+    summary = generate(out, scale=0.012, seed=7, progress=lambda k, n, seconds: calls.append((k, n)))
+    assert summary["slices"] == 2 and calls == [(1, 2), (2, 2)]
     truth = dict(kv.split("=") for kv in summary["calibration"].split(", "))
     places = Places()
     lots, _ = procurement_lots(out, places)

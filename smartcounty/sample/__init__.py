@@ -12,6 +12,14 @@ Layout (``raw_inputs.md``)::
     registry/qiye_part<k>.csv.gz      UTF-8 parts, plus qiye_part5_gbk.csv in GB18030
     connectivity/connectivity_<YYYY>.csv and connectivity_2023_revised.csv (sorts last: last wins)
 
+Scale: a drop of scale s has s × the Guangxi sizes of ``rates.py`` (registry 1.1 M rows, ≈ 100 k lots at
+1). Scales above ``SLICE_SCALE`` (1) are generated as equal, independent slices of the world — each its
+own part of the registry and the procurement whose winners it supplies, with its own random streams and
+id ranges (``SLICE_ID_STRIDE``), the development modes of the first — and written as they come
+(``writer.py``: every file appended to, one header, one gzip member), so memory stays that of one slice
+and time grows linearly with the scale. Up to scale 1 a drop is one slice: the same bytes as before
+slicing existed.
+
 Mess and default rates (named constants in ``smartcounty/sample/rates.py``; at tiny scales every
 kind still occurs at least ``MIN_MESS`` = 3 times):
 
@@ -184,8 +192,9 @@ def build(scale: float = 1.0, seed: int = 2024) -> Drop:
     return drop
 
 
-def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024) -> dict:
-    """Write a raw drop under `out_dir`, slice by slice; return what was written and the truth's figures."""
+def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024, progress=None) -> dict:
+    """Write a raw drop under `out_dir`, slice by slice; return what was written and the truth's figures.
+    `progress(k, n, seconds)` is called after each of the n slices is written."""
     started = time.perf_counter()
     parts = slices(scale)
     ref = load()
@@ -199,6 +208,8 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024) -> dict:
             lots.append(truth["lots"][FIGURE_LOT_COLUMNS])
             enterprises.append(truth["enterprises"][["counted", "smart"]])
             del truth
+            if progress:
+                progress(k + 1, len(parts), time.perf_counter() - started)
         written = writer.close()
     rows = {"procurement": 0, "registry": 0, "connectivity": 0}
     for rel, n, _ in written:
