@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import rates as R
-from .projects import NAMED, _dates_in_year
+from .projects import NAMED, dates_in_year
 from .reference import Reference
 from .render import pick
 from .words import INFO_CATALOG, METHOD_STRAY, ORDINARY_CATALOG
@@ -116,7 +116,7 @@ def assign_stories(rng, projects: pd.DataFrame, scale: float) -> None:
     year = projects["year"].to_numpy()
     post = np.isin(story, ["corrected", "double_result", "cancelled"])
     last = np.where(post, D_LAST - POST_MARGIN, D_LAST - 1)
-    k = _dates_in_year(rng, year)
+    k = dates_in_year(rng, year)
     k = np.minimum(k, last)
     # stories with long histories before K start late enough that K stays in its year
     projects["K"] = k

@@ -34,7 +34,7 @@ def n_of(x: float, scale: float, minimum: int = 0) -> int:
 
 
 # ---------------------------------------------------------------------------- truth: projects
-def _dates_in_year(rng, years: np.ndarray, last: np.datetime64 | None = None) -> np.ndarray:
+def dates_in_year(rng, years: np.ndarray, last: np.datetime64 | None = None) -> np.ndarray:
     start = (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     end = (np.asarray(years) - 1969).astype("datetime64[Y]").astype("datetime64[D]") - 1
     if last is not None:
