@@ -86,8 +86,9 @@ def write_markdown(rec, scales: list[float], repeats: int, single: list[float], 
     lines += ["", "## Where a build's time goes (per-stage profile, median s)", "",
               "From the build's own step timings (`✓ step (s)` lines; the quiet console sums the check steps "
               "of a stage into one `checks` line: before dbt the raw tables', after it the models'). dbt is "
-              "split by the stamps dbt writes to the build log: execution = first node `START` to its last "
-              "line, start + parse = the rest of the dbt step (process start, profile, parse, manifest).", "",
+              "split by the build log, followed as it grows: execution = from dbt's first `k of N START` line "
+              "to the end of the dbt step, start + parse = the rest of it (process start, profile, parse, "
+              "manifest).", "",
               "| scale | build | " + " | ".join(PROFILE_LABELS.values()) + " | total | CPU s | peak RSS MiB |",
               "|---|---|" + "---|" * (len(PROFILE_LABELS) + 3)]
     for s in scales:
