@@ -15,8 +15,8 @@ import pandas as pd
 
 from . import rates as R
 from .reference import Reference
-from .uscc import CHARSET, uscc_with_check
 from .render import choice, fullwidth, pick, s
+from .uscc import CHARSET, uscc_with_check
 from .words import WORD_A, WORD_B
 
 OTHER_PROVINCE_DIVISIONS = ["440106", "440305", "440104", "110108", "110105", "310115", "330106", "430104",
