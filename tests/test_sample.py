@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcounty.sample import build, generate
+from smartcounty.sample import build, generate, slices
 from smartcounty.sample import rates as R
 from smartcounty.sample.render import write_csv
 from smartcounty.sample.reference import load
@@ -623,12 +623,13 @@ def test_every_flag_and_locality_occurs_at_small_scale(small_drop):
 
 # ------------------------------------------------------------------------------ slices (large scales)
 def test_slices_split_large_scales_evenly():
-    from smartcounty.sample import slices
     assert slices(0.01) == [0.01] and slices(1.0) == [1.0]
     assert slices(20) == [1.0] * 20
     assert len(slices(2.5)) == 3 and sum(slices(2.5)) == pytest.approx(2.5)
     with pytest.raises(ValueError):
         slices(0)
+    with pytest.raises(ValueError, match="generate"):      # more than one slice is never held in memory
+        build(1.5)
 
 
 def test_streamed_file_equals_the_whole_frame_written_once(tmp_path, monkeypatch):
