@@ -6,7 +6,8 @@ meets, dbt's full parse included) and then ``--repeats`` warm full builds (the w
 its path, dbt's partial parse and ``DAGSTER_HOME`` kept, as a daily job on one machine). Each
 build's wall time is split by stage from the build's own ``▶ step`` / ``✓ step (s)`` progress
 lines (start-up, raw load, raw checks, dbt, GX checks, publish) and dbt further into start-up
-and parse versus execution from the timestamps dbt writes to the build log; each run's peak
+and parse versus execution by when its first node starts in the build log (followed as it
+grows); each run's peak
 resident memory of its whole process tree (psutil polling), CPU time, warehouse and serving
 sizes, rows per source. Then the floor (``floor.sql``) and the peer (``peer_pandas.py``).
 Timings are medians of ``--repeats`` runs; ``--single-scales`` (e.g. 20) run once each, their
