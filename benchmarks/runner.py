@@ -1,22 +1,28 @@
 """``smartcounty bench``: the pipeline against its engine floor and a pandas peer, per scale.
 
-For each scale, on one generated drop: sample generation time; ``smartcounty build`` wall time
-split by stage (from the build's ``▶ step`` / ``✓ step (s)`` progress lines), peak resident
-memory of the build's process tree (psutil polling), its CPU time, warehouse and serving sizes,
-rows per source; then the floor (``floor.sql``) and the peer (``peer_pandas.py``). Timings are
-medians of ``--repeats`` runs. The floor's and the peer's figures must equal the pipeline's
-``report`` relations — a mismatch fails the benchmark (exit 1), so it doubles as a differential
-test of the models. Last, the incremental build: one day of new notices
-(``benchmarks/day.py``) per repeat, each built on top of the previous (``--no-incremental`` skips it).
+For each scale, on one generated drop: sample generation time and peak memory; the **first
+build of a fresh warehouse** (a new warehouse path and a new ``DAGSTER_HOME``: what a new user
+meets, dbt's full parse included) and then ``--repeats`` warm full builds (the warehouse deleted,
+its path, dbt's partial parse and ``DAGSTER_HOME`` kept, as a daily job on one machine). Each
+build's wall time is split by stage from the build's own ``▶ step`` / ``✓ step (s)`` progress
+lines (start-up, raw load, raw checks, dbt, GX checks, publish) and dbt further into start-up
+and parse versus execution by when its first node starts in the build log (followed as it
+grows); each run's peak
+resident memory of its whole process tree (psutil polling), CPU time, warehouse and serving
+sizes, rows per source. Then the floor (``floor.sql``) and the peer (``peer_pandas.py``).
+Timings are medians of ``--repeats`` runs; ``--single-scales`` (e.g. 20) run once each, their
+one build a first build. The floor's and the peer's figures must equal the pipeline's ``report``
+relations — a mismatch fails the benchmark (exit 1), so it doubles as a differential test of the
+models. Last, the incremental build: one day of new notices (``benchmarks/day.py``) per repeat,
+each built on top of the previous (``--no-incremental`` skips it).
 
-Writes into ``--out``: ``measurements.csv`` (every measurement), ``summary.md`` (medians and the
-ratios pipeline/floor and peer/pipeline) and ``time_vs_scale.png`` (log–log).
+Writes into ``--out``: ``measurements.csv`` (every measurement), ``summary.md`` (``report.py``)
+and ``time_vs_scale.png`` (log–log).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import shutil
@@ -30,13 +36,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import floor, peer_pandas
+from . import floor, peer_pandas, report
 from .common import ROOT, SOURCES, compare_figures, pipeline_figures, report_params, selected_files
 from .day import write_day
 
 DEFAULT_OUT = ROOT / "artifacts" / "bench"
-STAGES = ("raw_load", "dbt", "checks", "publish")
+STAGES = ("raw_load", "raw_checks", "dbt", "gx_checks", "publish")
+# the per-stage profile of a build: stages plus start-up, dbt split in two, and what no step covers
+PROFILE = ("startup", "raw_load", "raw_checks", "dbt_start", "dbt_run", "gx_checks", "publish", "other")
 _DONE = re.compile(r"^\s*✓\s+(\S+)\s+\(([\d.]+)\s*s\)")
+_DBT_STEP = re.compile(r"^\s*[▶✓]\s+\S*dbt\S*(\s|$)")
+_NODE_START = re.compile(r"\b\d+ of \d+ START\b")     # dbt's "2 of 611 START sql view model ..."
 
 
 # ---------------------------------------------------------------- measurements
@@ -65,28 +75,52 @@ class Recorder:
         return None
 
 
-def stage_of(step: str) -> str:
+def stage_of(step: str, after_dbt: bool = False) -> str:
     """Which build stage a Dagster step belongs to. Step keys seen: raw_sources,
-    raw_<source>_gx_<suite> (GX checks), smartcounty_dbt, serving_snapshot."""
+    raw_<source>_gx_<suite> (GX checks of a raw table), <asset>_gx_<suite> (GX checks of the
+    models), smartcounty_dbt, serving_snapshot; the quiet console sums check steps into one
+    ``checks`` line: before dbt, those of the raw tables."""
     key = step.lower()
     if "gx" in key or "check" in key:
-        return "checks"
+        return "raw_checks" if key.startswith("raw") or not after_dbt else "gx_checks"
     if "dbt" in key:
         return "dbt"
     if "serving" in key or "publish" in key:
         return "publish"
     if key.startswith("raw"):
         return "raw_load"
-    return "checks"
+    return "gx_checks"
 
 
 def stage_times(progress: list[str]) -> dict[str, float]:
     """Seconds per stage from the ``✓ step (s)`` lines of a build's stderr."""
     out = dict.fromkeys(STAGES, 0.0)
+    after_dbt = False
     for line in progress:
+        after_dbt |= bool(_DBT_STEP.match(line))
         m = _DONE.match(line)
         if m:
-            out[stage_of(m.group(1))] += float(m.group(2))
+            out[stage_of(m.group(1), after_dbt)] += float(m.group(2))
+    return out
+
+
+def dbt_execution_s(progress: list[tuple[float, str]], dbt_log: list[tuple[float, str]]) -> float | None:
+    """Seconds dbt spent executing nodes: from the moment its first ``k of N START`` line
+    reached the build log (the bench follows the file as it grows) to the end of the dbt step on
+    the console. The rest of the dbt step is dbt's start-up and parse. None when either is missing."""
+    start = next((t for t, ln in dbt_log if _NODE_START.search(ln)), None)
+    end = next((t for t, ln in progress if _DBT_STEP.match(ln) and _DONE.match(ln)), None)
+    return None if start is None or end is None else max(0.0, end - start)
+
+
+def profile(run: BuildRun) -> dict[str, float | None]:
+    """The build's wall time by stage (``PROFILE``); ``dbt_start``/``dbt_run`` None when dbt's log had no node lines."""
+    out = {"startup": run.startup_s, **{s: run.stages[s] for s in STAGES if s != "dbt"}}
+    dbt = run.stages["dbt"]
+    executing = None if run.dbt_execution_s is None else min(run.dbt_execution_s, dbt)
+    out["dbt_run"] = executing
+    out["dbt_start"] = None if executing is None else dbt - executing
+    out["other"] = max(0.0, run.wall_s - (run.startup_s or 0.0) - sum(run.stages.values()))
     return out
 
 
@@ -125,6 +159,40 @@ class TreeMemory(threading.Thread):
         return self.peak
 
 
+class FileFollower(threading.Thread):
+    """The lines appended to a file while a run goes on, each with the time it was first seen."""
+
+    def __init__(self, path: Path, started: float, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.path, self.started, self.interval = path, started, interval
+        self.lines: list[tuple[float, str]] = []
+        self._halt, self._pos, self._partial = threading.Event(), 0, ""
+
+    def poll(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                if fh.seek(0, 2) < self._pos:        # truncated: the build opened a new log
+                    self._pos, self._partial = 0, ""
+                fh.seek(self._pos)
+                data = fh.read()
+        except FileNotFoundError:
+            return
+        self._pos += len(data)
+        now = time.perf_counter() - self.started
+        *complete, self._partial = (self._partial + data.decode("utf-8", errors="replace")).split("\n")
+        self.lines += [(now, ln) for ln in complete]
+
+    def run(self) -> None:
+        while not self._halt.wait(self.interval):
+            self.poll()
+
+    def stop(self) -> list[tuple[float, str]]:
+        self._halt.set()
+        self.join()
+        self.poll()
+        return self.lines
+
+
 @dataclass
 class BuildRun:
     returncode: int
@@ -133,29 +201,32 @@ class BuildRun:
     peak_rss: int
     stages: dict[str, float]
     startup_s: float | None  # process start to the first step (imports, dbt manifest, Dagster set-up)
+    dbt_execution_s: float | None
     stderr: str
 
 
-def cli_env() -> dict:
-    return {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+def cli_env(dagster_home: Path | None = None) -> dict:
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+    if dagster_home is not None:
+        dagster_home.mkdir(parents=True, exist_ok=True)
+        env["DAGSTER_HOME"] = str(dagster_home)
+    return env
 
 
-def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: bool = True) -> BuildRun:
-    """One ``smartcounty build``; ``fresh`` deletes the warehouse first (a full build), else the
-    build is incremental on top of the last one."""
-    if fresh:
-        for path in (warehouse, serving):
-            path.unlink(missing_ok=True)
-    cmd = [sys.executable, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
-           "--serving", str(serving)]
+def run_measured(cmd: list[str], env: dict, timeout: float, follow: Path | None = None):
+    """Run `cmd`: exit code, wall s, CPU s of its children, peak RSS of its process tree, its
+    stderr lines and (``follow``) the lines appended to that file, each with its arrival time."""
     children_before = os.times()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8", errors="replace")
     memory = TreeMemory(proc.pid)
     memory.start()
+    follower = FileFollower(follow, started) if follow else None
+    if follower:
+        follower.start()
     lines: list[tuple[float, str]] = []
-    reader = threading.Thread(target=lambda: lines.extend((time.perf_counter(), ln) for ln in proc.stderr),
+    reader = threading.Thread(target=lambda: lines.extend((time.perf_counter() - started, ln) for ln in proc.stderr),
                               daemon=True)
     reader.start()
     try:
@@ -166,22 +237,39 @@ def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: 
     wall = time.perf_counter() - started
     reader.join()
     peak = memory.stop()
+    followed = follower.stop() if follower else []
     after = os.times()
     cpu = (after.children_user - children_before.children_user) + (after.children_system - children_before.children_system)
-    first_step = next((t for t, ln in lines if ln.lstrip().startswith("▶")), None)
-    startup = None if first_step is None else first_step - started
+    return proc.returncode, wall, cpu, peak, lines, followed
+
+
+def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: bool = True,
+              dagster_home: Path | None = None) -> BuildRun:
+    """One ``smartcounty build``; ``fresh`` deletes the warehouse first (a full build), else the
+    build is incremental on top of the last one."""
+    if fresh:
+        for path in (warehouse, serving):
+            path.unlink(missing_ok=True)
+    log = warehouse.parent / "build.log"          # where the build writes dbt's output
+    log.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
+           "--serving", str(serving)]
+    code, wall, cpu, peak, lines, dbt_log = run_measured(cmd, cli_env(dagster_home), timeout, follow=log)
+    startup = next((t for t, ln in lines if ln.lstrip().startswith("▶")), None)
     text = [ln for _, ln in lines]
-    return BuildRun(proc.returncode, wall, cpu, peak, stage_times(text), startup, "".join(text))
+    return BuildRun(code, wall, cpu, peak, stage_times(text), startup, dbt_execution_s(lines, dbt_log), "".join(text))
 
 
-def run_sample(raw: Path, scale: float, seed: int, timeout: float) -> float:
+def run_sample(raw: Path, scale: float, seed: int, timeout: float) -> tuple[float, int]:
+    """Generate the drop: wall s and peak RSS."""
     if raw.exists():
         shutil.rmtree(raw)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "smartcounty.cli", "sample", "--out", str(raw), "--scale", str(scale),
-                    "--seed", str(seed), "--force"], cwd=ROOT, env=cli_env(), check=True, capture_output=True,
-                   timeout=timeout)
-    return time.perf_counter() - started
+    cmd = [sys.executable, "-m", "smartcounty.cli", "sample", "--out", str(raw), "--scale", str(scale),
+           "--seed", str(seed), "--force"]
+    code, wall, _, peak, lines, _ = run_measured(cmd, cli_env(), timeout)
+    if code != 0:
+        raise RuntimeError(f"smartcounty sample --scale {scale:g} exited {code}: " + "".join(ln for _, ln in lines[-20:]))
+    return wall, peak
 
 
 def source_rows(warehouse: Path) -> dict[str, tuple[int, int, int]]:
@@ -204,50 +292,68 @@ def timed(fn, *args):
 
 
 # ---------------------------------------------------------------- one scale
+def record_build(rec: Recorder, scale: float, subject: str, run: BuildRun, r: int) -> None:
+    rec.add(scale, subject, "wall_s", run.wall_s, "s", r)
+    rec.add(scale, subject, "cpu_s", run.cpu_s, "s", r)
+    rec.add(scale, subject, "peak_rss_bytes", run.peak_rss, "bytes", r)
+    for stage, seconds in profile(run).items():
+        rec.add(scale, subject, f"stage_{stage}_s", seconds, "s", r)
+
+
+def add_build_medians(rec: Recorder, scale: float, subject: str) -> None:
+    for metric, unit in [("wall_s", "s"), ("cpu_s", "s"), ("peak_rss_bytes", "bytes"),
+                         *[(f"stage_{s}_s", "s") for s in PROFILE]]:
+        rec.add_median(scale, subject, metric, unit)
+
+
 def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]:
     """Measure one scale; returns the problems found (failed builds, figure mismatches)."""
     problems = []
+    single = scale in args.single_scales
+    repeats, sample_repeats = (1, 1) if single else (args.repeats, args.sample_repeats)
     folder = work / f"scale_{scale:g}"
     raw, warehouse, serving = folder / "raw", folder / "warehouse.duckdb", folder / "serving.duckdb"
-    folder.mkdir(parents=True, exist_ok=True)
+    # a new folder and a DAGSTER_HOME of its own: the scale's first build meets nothing an earlier one left
+    dagster_home = folder / "dagster_home"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     params = report_params()
+    rec.add(scale, "bench", "repeats", repeats, "runs")
 
-    for r in range(args.sample_repeats):
-        seconds = run_sample(raw, scale, args.seed, args.timeout)
+    for r in range(sample_repeats):
+        seconds, peak = run_sample(raw, scale, args.seed, args.timeout)
         rec.add(scale, "sample", "wall_s", seconds, "s", r)
-        log(f"scale {scale:g}: sample {r + 1}/{args.sample_repeats} {seconds:.1f} s")
+        rec.add(scale, "sample", "peak_rss_bytes", peak, "bytes", r)
+        log(f"scale {scale:g}: sample {r + 1}/{sample_repeats} {seconds:.1f} s, peak {peak / 2**20:.0f} MiB")
     rec.add_median(scale, "sample", "wall_s", "s")
+    rec.add_median(scale, "sample", "peak_rss_bytes", "bytes")
     for source in SOURCES:
         files = selected_files(raw, source)
         rec.add(scale, "drop", f"{source}_files", len(files), "files")
         rec.add(scale, "drop", f"{source}_bytes", sum(p.stat().st_size for p in files), "bytes")
 
+    # the first build of a fresh warehouse, then the warm full builds (one build only at a single scale)
+    plan = [("first_build", 0)] + ([] if single else [("pipeline", r) for r in range(repeats)])
     good_build = None
-    for r in range(args.repeats):
-        run = run_build(raw, warehouse, serving, args.timeout)
+    for subject, r in plan:
+        run = run_build(raw, warehouse, serving, args.timeout, dagster_home=dagster_home)
         ok = run.returncode == 0
-        rec.add(scale, "pipeline", "exit_code", run.returncode, "", r)
-        log(f"scale {scale:g}: build {r + 1}/{args.repeats} {'ok' if ok else 'FAILED'} {run.wall_s:.1f} s, "
-            f"peak {run.peak_rss / 2**20:.0f} MiB")
+        rec.add(scale, subject, "exit_code", run.returncode, "", r)
+        what = "first build (fresh warehouse)" if subject == "first_build" else f"warm build {r + 1}/{repeats}"
+        log(f"scale {scale:g}: {what} {'ok' if ok else 'FAILED'} {run.wall_s:.1f} s, peak {run.peak_rss / 2**20:.0f} MiB")
         if not ok:
-            problems.append(f"scale {scale:g}: build {r + 1} exited {run.returncode}:\n"
+            problems.append(f"scale {scale:g}: {what} exited {run.returncode}:\n"
                             + "".join(run.stderr.splitlines(keepends=True)[-30:]))
-            (args.out / f"build_scale_{scale:g}_run_{r + 1}.log").write_text(run.stderr, encoding="utf-8")
+            (args.out / f"build_scale_{scale:g}_{subject}_{r + 1}.log").write_text(run.stderr, encoding="utf-8")
             continue
         good_build = run
-        rec.add(scale, "pipeline", "wall_s", run.wall_s, "s", r)
-        rec.add(scale, "pipeline", "cpu_s", run.cpu_s, "s", r)
-        rec.add(scale, "pipeline", "peak_rss_bytes", run.peak_rss, "bytes", r)
-        for stage, seconds in run.stages.items():
-            rec.add(scale, "pipeline", f"stage_{stage}_s", seconds, "s", r)
-        rec.add(scale, "pipeline", "stage_startup_s", run.startup_s, "s", r)
-        rec.add(scale, "pipeline", "stage_other_s",
-                max(0.0, run.wall_s - (run.startup_s or 0.0) - sum(run.stages.values())), "s", r)
+        record_build(rec, scale, subject, run, r)
+        if single:       # its only build stands for the full build too (the report says it is a first one)
+            record_build(rec, scale, "pipeline", run, r)
     if good_build is not None:  # the progress lines of the last good build, for reading the stages
         (args.out / f"build_scale_{scale:g}.log").write_text(good_build.stderr, encoding="utf-8")
-    for metric, unit in [("wall_s", "s"), ("cpu_s", "s"), ("peak_rss_bytes", "bytes"),
-                         *[(f"stage_{s}_s", "s") for s in ("startup", *STAGES, "other")]]:
-        rec.add_median(scale, "pipeline", metric, unit)
+    for subject in ("first_build", "pipeline"):
+        add_build_medians(rec, scale, subject)
 
     expected = None
     if good_build is not None:
@@ -259,10 +365,14 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
             rec.add(scale, "drop", f"{source}_rows_quarantined", quarantined, "rows")
         expected = pipeline_figures(warehouse)
 
-    for subject, fn in (("floor", lambda: floor.run_floor(raw, params)),
-                        ("peer", lambda: peer_pandas.compute(raw, params))):
+    baselines = [("floor", lambda: floor.run_floor(raw, params))]
+    if scale <= args.peer_max_scale:
+        baselines.append(("peer", lambda: peer_pandas.compute(raw, params)))
+    else:
+        log(f"scale {scale:g}: peer skipped (above --peer-max-scale {args.peer_max_scale:g})")
+    for subject, fn in baselines:
         figures = None
-        for r in range(args.repeats):
+        for r in range(repeats):
             result, wall, cpu = timed(fn)
             rec.add(scale, subject, "wall_s", wall, "s", r)
             rec.add(scale, subject, "cpu_s", cpu, "s", r)
@@ -271,7 +381,7 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
                 figures = result.figures
             else:
                 figures = result
-            log(f"scale {scale:g}: {subject} {r + 1}/{args.repeats} {wall:.1f} s")
+            log(f"scale {scale:g}: {subject} {r + 1}/{repeats} {wall:.1f} s")
         for metric in ("wall_s", "cpu_s") + (("prepare_s",) if subject == "floor" else ()):
             rec.add_median(scale, subject, metric, "s")
         if expected is not None:
@@ -280,145 +390,34 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
             problems += [f"scale {scale:g}: {subject} ≠ pipeline: {line}" for line in diff]
 
     if good_build is not None and args.incremental:
-        problems += bench_incremental(scale, args, rec, raw, warehouse, serving, log)
+        problems += bench_incremental(scale, repeats, args, rec, (raw, warehouse, serving, dagster_home), log)
 
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
     return problems
 
 
-def bench_incremental(scale: float, args, rec: Recorder, raw: Path, warehouse: Path, serving: Path, log) -> list[str]:
+def bench_incremental(scale: float, repeats: int, args, rec: Recorder, paths: tuple, log) -> list[str]:
     """After the full builds (and the baselines, which read the unchanged drop): one day of new
     notices arrives, then ``smartcounty build`` runs incrementally — once per repeat, each on top
     of the previous day, as a daily job would."""
+    raw, warehouse, serving, dagster_home = paths
     problems = []
-    for r in range(args.repeats):
+    for r in range(repeats):
         day = (date(2024, 7, 1) + timedelta(days=r)).isoformat()
         _, rows = write_day(raw, day, args.seed)
         rec.add(scale, "incremental", "day_rows", rows, "rows", r)
-        run = run_build(raw, warehouse, serving, args.timeout, fresh=False)
+        run = run_build(raw, warehouse, serving, args.timeout, fresh=False, dagster_home=dagster_home)
         rec.add(scale, "incremental", "exit_code", run.returncode, "", r)
-        log(f"scale {scale:g}: incremental build {r + 1}/{args.repeats} (+{rows} notices of {day}) "
-            f"{'ok' if run.returncode == 0 else 'FAILED'} {run.wall_s:.1f} s")
+        log(f"scale {scale:g}: incremental build {r + 1}/{repeats} (+{rows} notices of {day}) "
+            f"{'ok' if run.returncode == 0 else 'FAILED'} {run.wall_s:.1f} s, peak {run.peak_rss / 2**20:.0f} MiB")
         if run.returncode != 0 or "incremental build" not in run.stderr:
             problems.append(f"scale {scale:g}: incremental build {r + 1} exited {run.returncode} "
                             f"or was not incremental:\n" + "".join(run.stderr.splitlines(keepends=True)[-30:]))
             continue
-        rec.add(scale, "incremental", "wall_s", run.wall_s, "s", r)
-        rec.add(scale, "incremental", "peak_rss_bytes", run.peak_rss, "bytes", r)
-        for stage, seconds in run.stages.items():
-            rec.add(scale, "incremental", f"stage_{stage}_s", seconds, "s", r)
-        rec.add(scale, "incremental", "stage_startup_s", run.startup_s, "s", r)
-    for metric, unit in [("wall_s", "s"), ("peak_rss_bytes", "bytes"),
-                         *[(f"stage_{s}_s", "s") for s in ("startup", *STAGES)]]:
-        rec.add_median(scale, "incremental", metric, unit)
+        record_build(rec, scale, "incremental", run, r)
+    add_build_medians(rec, scale, "incremental")
     return problems
-
-
-# ---------------------------------------------------------------- outputs
-def write_csv(rec: Recorder, path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["scale", "subject", "metric", "repeat", "value", "unit"])
-        writer.writeheader()
-        writer.writerows(rec.rows)
-
-
-def _fmt(value, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _ratio(a, b) -> str:
-    return f"{a / b:.3g}×" if a is not None and b else "–"
-
-
-def write_markdown(rec: Recorder, scales: list[float], repeats: int, path: Path, problems: list[str]) -> None:
-    def last(scale, subject, metric):
-        vals = rec.values(scale, subject, metric)
-        return vals[-1] if vals else None
-
-    def mib(value):
-        return None if value is None else value / 2**20
-
-    lines = ["# smartcounty benchmark", "",
-             f"Medians of {repeats} run(s) per timing; wall-clock seconds unless noted. "
-             "Pipeline = `smartcounty build` (process start to exit); floor = `benchmarks/floor.sql` "
-             "(incl. preparing a UTF-8 copy of the drop); peer = `benchmarks/peer_pandas.py`.", "",
-             "| scale | notices | registry rows | sample s | pipeline s | floor s | peer s | "
-             "pipeline / floor | peer / pipeline | figures agree |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    for s in scales:
-        pipe, flo, peer = (rec.median(s, x, "wall_s") for x in ("pipeline", "floor", "peer"))
-        agree = [last(s, x, "figures_match") for x in ("floor", "peer")]
-        agree_txt = "–" if None in agree else ("yes" if all(agree) else "**NO**")
-        lines.append(f"| {s:g} | {_fmt(last(s, 'drop', 'procurement_rows_read'))} | "
-                     f"{_fmt(last(s, 'drop', 'registry_rows_read'))} | {_fmt(rec.median(s, 'sample', 'wall_s'), 1)} | "
-                     f"{_fmt(pipe, 1)} | {_fmt(flo, 2)} | {_fmt(peer, 2)} | {_ratio(pipe, flo)} | "
-                     f"{_ratio(peer, pipe)} | {agree_txt} |")
-    lines += ["", "## Pipeline by stage (median s) and resources", "",
-              "| scale | start-up | raw load | dbt | checks | publish | other (between steps, exit) | CPU s | "
-              "peak RSS MiB | warehouse MiB | serving MiB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for s in scales:
-        stage = [_fmt(rec.median(s, "pipeline", f"stage_{x}_s"), 1) for x in ("startup", *STAGES, "other")]
-        lines.append(f"| {s:g} | " + " | ".join(stage) + f" | {_fmt(rec.median(s, 'pipeline', 'cpu_s'), 1)} | "
-                     f"{_fmt(mib(rec.median(s, 'pipeline', 'peak_rss_bytes')), 0)} | "
-                     f"{_fmt(mib(last(s, 'pipeline', 'warehouse_bytes')), 1)} | "
-                     f"{_fmt(mib(last(s, 'pipeline', 'serving_bytes')), 1)} |")
-    lines += ["", "## Rows per source (read / accepted / quarantined)", "",
-              "| scale | " + " | ".join(SOURCES) + " |", "|---|---|---|---|"]
-    for s in scales:
-        cells = [f"{_fmt(last(s, 'drop', f'{x}_rows_read'))} / {_fmt(last(s, 'drop', f'{x}_rows_accepted'))} / "
-                 f"{_fmt(last(s, 'drop', f'{x}_rows_quarantined'))}" for x in SOURCES]
-        lines.append(f"| {s:g} | " + " | ".join(cells) + " |")
-    lines += ["", "## Floor and peer CPU (median s)", "", "| scale | floor wall | floor prepare | floor CPU | "
-              "peer wall | peer CPU |", "|---|---|---|---|---|---|"]
-    for s in scales:
-        lines.append(f"| {s:g} | {_fmt(rec.median(s, 'floor', 'wall_s'))} | {_fmt(rec.median(s, 'floor', 'prepare_s'))} | "
-                     f"{_fmt(rec.median(s, 'floor', 'cpu_s'))} | {_fmt(rec.median(s, 'peer', 'wall_s'))} | "
-                     f"{_fmt(rec.median(s, 'peer', 'cpu_s'))} |")
-    if any(rec.median(s, "incremental", "wall_s") for s in scales):
-        lines += ["", "## Incremental build after one day of new notices (median s)", "",
-                  "| scale | notices added | incremental s | full s | incremental / full | start-up | raw load | "
-                  "dbt | checks | publish |", "|---|---|---|---|---|---|---|---|---|---|"]
-        for s in scales:
-            inc, full = rec.median(s, "incremental", "wall_s"), rec.median(s, "pipeline", "wall_s")
-            if not inc:
-                continue
-            stage = [_fmt(rec.median(s, "incremental", f"stage_{x}_s"), 1) for x in ("startup", *STAGES)]
-            share = f"{inc / full:.0%}" if full else "–"
-            lines.append(f"| {s:g} | {_fmt(last(s, 'incremental', 'day_rows'))} | {_fmt(inc, 1)} | {_fmt(full, 1)} | "
-                         f"{share} | " + " | ".join(stage) + " |")
-    if problems:
-        lines += ["", "## Problems", ""] + [f"- {p.splitlines()[0]}" for p in problems]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def write_plot(rec: Recorder, scales: list[float], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    for subject, label, marker in (("pipeline", "pipeline (smartcounty build)", "o"),
-                                   ("floor", "engine floor (DuckDB SQL)", "s"), ("peer", "pandas peer", "^")):
-        points = [(s, rec.median(s, subject, "wall_s")) for s in scales]
-        points = [(s, v) for s, v in points if v]
-        if points:
-            ax.plot(*zip(*points), marker=marker, label=label)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("scale (1 = real Guangxi size)")
-    ax.set_ylabel("wall time, s (median)")
-    ax.set_title("Time against scale")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 # ---------------------------------------------------------------- CLI
@@ -434,10 +433,12 @@ def parse_scales(text: str) -> list[float]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="smartcounty bench", description=__doc__.split("\n\n")[0])
-    p.add_argument("--scales", type=parse_scales, default=parse_scales("0.1,1,4"),
-                   help="comma-separated sample scales (default 0.1,1,4)")
+    p.add_argument("--scales", type=parse_scales, default=parse_scales("0.01,0.1,1,4"),
+                   help="comma-separated sample scales (default 0.01,0.1,1,4)")
+    p.add_argument("--single-scales", type=parse_scales, default=[],
+                   help="more scales run once each (sample, one first build, floor; e.g. 20 — national size)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default artifacts/bench)")
-    p.add_argument("--repeats", type=int, default=3, help="runs per timing; the median is reported (default 3)")
+    p.add_argument("--repeats", type=int, default=3, help="warm builds per scale; the median is reported (default 3)")
     p.add_argument("--sample-repeats", type=int, default=3,
                    help="runs of the sample generator per scale; the median is reported (default 3)")
     p.add_argument("--seed", type=int, default=2024, help="sample seed (default 2024)")
@@ -445,6 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="keep drops and warehouses in the scratch folder")
     p.add_argument("--no-incremental", dest="incremental", action="store_false",
                    help="skip the incremental builds (one day of new notices per repeat) after the full ones")
+    p.add_argument("--peer-max-scale", type=float, default=4.0,
+                   help="run the pandas peer only up to this scale (default 4: it took 566 s there)")
     p.add_argument("--timeout", type=float, default=7200, help="seconds allowed per sample or build run")
     return p
 
@@ -455,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --repeats and --sample-repeats must be ≥ 1", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    scales = list(dict.fromkeys(args.scales + args.single_scales))
+    args.single_scales = [s for s in args.single_scales if s not in args.scales]
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -462,15 +467,15 @@ def main(argv: list[str] | None = None) -> int:
     rec, problems = Recorder(), []
     work = args.work or Path(tempfile.mkdtemp(prefix="smartcounty-bench-"))
     try:
-        for scale in args.scales:
+        for scale in scales:
             problems += bench_scale(scale, args, rec, work, log)
     finally:
         if args.work is None and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         csv_path, md_path, png_path = args.out / "measurements.csv", args.out / "summary.md", args.out / "time_vs_scale.png"
-        write_csv(rec, csv_path)
-        write_markdown(rec, args.scales, args.repeats, md_path, problems)
-        write_plot(rec, args.scales, png_path)
+        report.write_csv(rec, csv_path)
+        report.write_markdown(rec, scales, args.repeats, args.single_scales, md_path, problems)
+        report.write_plot(rec, scales, png_path)
     print(md_path.read_text(encoding="utf-8"))
     print(f"wrote {csv_path}, {md_path}, {png_path}")
     for line in problems:

@@ -66,8 +66,13 @@ def cmd_sample(args) -> int:
         raise CliError(f"{out} already holds {len(existing)} raw files; use --force to replace them")
     for p in existing:
         p.unlink()
+
+    def progress(k: int, n: int, seconds: float) -> None:
+        if n > 1:   # a sliced drop (scale > 1) takes minutes: say how far it is
+            print(f"  slice {k}/{n} written ({seconds:.0f} s)", file=sys.stderr, flush=True)
+
     started = time.perf_counter()
-    summary = generate(out, scale=args.scale, seed=args.seed)
+    summary = generate(out, scale=args.scale, seed=args.seed, progress=progress)
     elapsed = time.perf_counter() - started
     print(f"wrote a synthetic raw drop to {out} in {elapsed:.1f} s (scale {args.scale}, seed {args.seed})")
     for key, value in (summary or {}).items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,9 @@ import pytest
 import test_e2e_handmade as hand
 from benchmarks import floor, peer_pandas
 from benchmarks.common import compare_figures, report_params
-from benchmarks.runner import main as bench_main, stage_times
+from benchmarks import report
+from benchmarks.runner import BuildRun, Recorder, dbt_execution_s, profile, stage_times
+from benchmarks.runner import main as bench_main
 
 # Worked out in test_e2e_handmade.py (each lot and enterprise is commented there):
 # 2022: P1 1,000,000 + P5 800,000 (smart) + P7 2,000,000 (informatization only);
@@ -111,11 +114,58 @@ def test_compare_figures_reports_every_kind_of_difference():
 
 
 def test_stage_times_from_progress_lines():
-    lines = ["building x from y\n", "▶ raw_sources\n", "✓ raw_sources (2.5 s)\n",
-             "✓ raw_registry_gx_raw_registry_volume (0.25 s)\n", "▶ smartcounty_dbt\n",
-             "    · staging/stg\n", "✓ smartcounty_dbt (10.0 s)\n", "✓ gx_fct_enterprises (1.0 s)\n",
-             "✓ gx_fct_procurement_lots (0.5 s)\n", "✓ serving_snapshot (0.7 s)\n", "✗ other failed\n"]
-    assert stage_times(lines) == {"raw_load": 2.5, "dbt": 10.0, "checks": 1.75, "publish": 0.7}
+    quiet = ["building x from y\n", "▶ raw_sources\n", "✓ raw_sources (2.5 s): 3 relations\n",
+             "✓ checks (1.5 s): 6 passed\n", "▶ smartcounty_dbt\n", "    dbt build --full-refresh\n",
+             "✓ smartcounty_dbt (10.0 s): 95 relations, 400 tests, 0 failed\n", "✓ checks (2.25 s): 4 passed\n",
+             "▶ serving_snapshot\n", "✓ serving_snapshot (0.7 s)\n"]
+    assert stage_times(quiet) == {"raw_load": 2.5, "raw_checks": 1.5, "dbt": 10.0, "gx_checks": 2.25, "publish": 0.7}
+    verbose = ["▶ raw_sources\n", "✓ raw_sources (2.5 s)\n", "✓ raw_registry_gx_raw_registry_volume (0.25 s)\n",
+               "▶ smartcounty_dbt\n", "    · staging/stg\n", "✓ smartcounty_dbt (10.0 s)\n",
+               "✓ gx_fct_enterprises (1.0 s)\n", "✓ marts_fct_procurement_lots_gx_fct_procurement_lots (0.5 s)\n",
+               "✓ serving_snapshot (0.7 s)\n", "✗ other failed\n"]
+    assert stage_times(verbose) == {"raw_load": 2.5, "raw_checks": 0.25, "dbt": 10.0, "gx_checks": 1.5, "publish": 0.7}
+
+
+def test_dbt_split_into_start_and_execution_by_when_its_nodes_start():
+    progress = [(0.5, "▶ raw_sources\n"), (3.0, "✓ raw_sources (2.5 s)\n"), (4.0, "▶ smartcounty_dbt\n"),
+                (44.0, "✓ smartcounty_dbt (40.0 s): 95 relations\n"), (46.0, "✓ checks (2.0 s): 4 passed\n")]
+    log = [(5.0, "Running with dbt=1.11.16"), (11.5, "Found 61 models, 12 seeds, 538 data tests"), (11.6, ""),
+           (12.0, "2 of 611 START sql view model staging.a ........ [RUN]"),
+           (12.1, "1 of 611 START sql table model marts.b ........ [RUN]"), (43.0, "Finished running 611 nodes")]
+    assert dbt_execution_s(progress, log) == 32.0
+    assert dbt_execution_s(progress, log[:2]) is None and dbt_execution_s(progress[:3], log) is None
+    run = BuildRun(0, wall_s=60.0, cpu_s=50.0, peak_rss=1, startup_s=5.0, dbt_execution_s=32.0, stderr="",
+                   stages={"raw_load": 3.0, "raw_checks": 1.0, "dbt": 40.0, "gx_checks": 2.0, "publish": 1.0})
+    assert profile(run) == {"startup": 5.0, "raw_load": 3.0, "raw_checks": 1.0, "dbt_start": 8.0, "dbt_run": 32.0,
+                            "gx_checks": 2.0, "publish": 1.0, "other": 8.0}
+    assert profile(replace(run, dbt_execution_s=None))["dbt_start"] is None
+
+
+def test_report_shows_first_builds_runs_profile_and_memory_curve(tmp_path):
+    rec = Recorder()
+    for scale, peak in ((0.01, 0.5), (1, 2.0), (4, 3.5), (20, 11.5)):
+        runs = [("first_build", 0)] if scale == 20 else [("first_build", 0), ("pipeline", 0), ("pipeline", 1)]
+        for subject, r in runs + [("sample", 0)]:
+            rec.add(scale, subject, "wall_s", 10.0 * (r + 1), "s", r)
+            rec.add(scale, subject, "peak_rss_bytes", peak * 2**30, "bytes", r)
+            if subject != "sample":
+                rec.add(scale, subject, "stage_dbt_run_s", 4.0, "s", r)
+        if scale == 20:
+            for subject, r in runs:
+                rec.add(scale, "pipeline", "wall_s", 10.0, "s", r)
+                rec.add(scale, "pipeline", "peak_rss_bytes", peak * 2**30, "bytes", r)
+        for subject in ("first_build", "pipeline", "sample"):
+            for metric in ("wall_s", "peak_rss_bytes", "stage_dbt_run_s"):
+                rec.add_median(scale, subject, metric, "")
+    path = tmp_path / "summary.md"
+    report.write_markdown(rec, [0.01, 1, 4, 20], 2, [20], path, [])
+    text = path.read_text(encoding="utf-8")
+    assert "| 20 | 1 (single run) |" in text and "| 1 | 2 |" in text
+    assert "| 0.01 | first | " in text and "| 0.01 | warm | " in text and "| 20 | warm |" not in text
+    assert "| 0.01 | pipeline 2 | 20.0 | 512 |" in text and "| 20 | first build 1 | 10.0 | 11776 |" in text
+    # 0.5 GiB per scale from 1 to 20 (1.5 GiB at 0): 24 GiB at scale 45
+    assert "24 GiB reached at scale ≈ 45" in text
+    assert report.largest_scale(report.memory_fit([(1, 1.0)])) is None
 
 
 @pytest.mark.slow
@@ -131,7 +181,9 @@ def test_bench_small_run_agrees_with_the_pipeline(tmp_path):
     assert (out / "time_vs_scale.png").stat().st_size > 1000
     metrics = {(r["subject"], r["metric"]) for r in rows if r["repeat"] == "median"}
     assert {("pipeline", "wall_s"), ("pipeline", "peak_rss_bytes"), ("floor", "wall_s"), ("peer", "wall_s"),
-            ("sample", "wall_s"), ("incremental", "wall_s")} <= metrics
+            ("sample", "wall_s"), ("sample", "peak_rss_bytes"), ("incremental", "wall_s"), ("first_build", "wall_s"),
+            ("first_build", "peak_rss_bytes"), ("first_build", "stage_dbt_start_s")} <= metrics
+    assert "## Where a build's time goes" in (out / "summary.md").read_text(encoding="utf-8")
     assert "## Incremental build after one day of new notices" in (out / "summary.md").read_text(encoding="utf-8")
 
 
@@ -149,3 +201,23 @@ def test_day_rows_touch_old_lots_and_add_new_projects():
     old = [r for r in rows if r[2] != "采购公告"]
     assert old and all(r[1].startswith("P") for r in old)  # existing projects: their lots must be recomputed
     assert all(r[1].startswith("NEW-") for r in rows if r[2] == "采购公告")
+
+
+def test_file_follower_stamps_appended_lines_and_survives_a_new_log(tmp_path):
+    import time as _time
+
+    from benchmarks.runner import FileFollower
+
+    log = tmp_path / "build.log"
+    follower = FileFollower(log, _time.perf_counter())
+    follower.poll()                                    # no file yet
+    log.write_text("Running with dbt\n1 of 2 ST", encoding="utf-8")
+    follower.poll()
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write("ART sql view model a\n")
+    follower.poll()
+    log.write_text("new build\n", encoding="utf-8")     # truncated by the next build
+    follower.poll()
+    lines = [ln for _, ln in follower.lines]
+    assert lines == ["Running with dbt", "1 of 2 START sql view model a", "new build"]
+    assert [t for t, _ in follower.lines] == sorted(t for t, _ in follower.lines)

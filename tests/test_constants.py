@@ -39,12 +39,11 @@ def test_network_index_weights_are_the_seed_and_the_sample_truth_uses_them():
 
 def test_the_sample_and_the_load_share_the_uscc_table_and_the_headers():
     from smartcounty.rawload import parse, spec
-    from smartcounty.sample import connectivity, procurement, registry
+    from smartcounty.sample import connectivity, notices, uscc
 
-    assert registry.CHARSET == constants.USCC_CHARSET and list(registry.WEIGHTS) == list(constants.USCC_WEIGHTS)
+    assert uscc.CHARSET == constants.USCC_CHARSET and list(uscc.WEIGHTS) == list(constants.USCC_WEIGHTS)
     assert parse.uscc_check_char("91350100M000100Y4") == "3"  # a published code, 91350100M000100Y43
-    assert (procurement.COLUMNS, registry.COLUMNS, connectivity.COLUMNS) == (
-        list(spec.PROCUREMENT.headers), list(spec.REGISTRY.headers), list(spec.CONNECTIVITY.headers))
+    assert (notices.COLUMNS, connectivity.COLUMNS) == (list(spec.PROCUREMENT.headers), list(spec.CONNECTIVITY.headers))
 
 
 def test_personal_columns_are_raw_headers_and_never_published():

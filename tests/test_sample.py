@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcounty.sample import build, generate
+from smartcounty.sample import build, generate, slices
+from smartcounty.sample import rates as R
 from smartcounty.sample.render import write_csv
 from smartcounty.sample.reference import load
 from smartcounty.sample.truth import FLAGS, LOCALITIES, PILLARS, figures_from_truth, integrity_flags, scorecard
@@ -618,3 +619,56 @@ def test_every_flag_and_locality_occurs_at_small_scale(small_drop):
     for flag in FLAGS:
         assert lots[flag].sum() >= 3, flag
     assert set(lots["locality"]) == set(LOCALITIES)
+
+
+# ------------------------------------------------------------------------------ slices (large scales)
+def test_slices_split_large_scales_evenly():
+    assert slices(0.01) == [0.01] and slices(1.0) == [1.0]
+    assert slices(20) == [1.0] * 20
+    assert len(slices(2.5)) == 3 and sum(slices(2.5)) == pytest.approx(2.5)
+    with pytest.raises(ValueError):
+        slices(0)
+    with pytest.raises(ValueError, match="generate"):      # more than one slice is never held in memory
+        build(1.5)
+
+
+def test_streamed_file_equals_the_whole_frame_written_once(tmp_path, monkeypatch):
+    from smartcounty.sample import writer
+    monkeypatch.setattr(writer, "CHUNK_ROWS", 7)
+    df = pd.DataFrame({"a": [f"行{i}" for i in range(40)], "b": ['x,"y"' if i % 9 == 0 else str(i) for i in range(40)]},
+                      dtype=object)
+    for rel, enc, gz in (("p.csv.gz", "utf-8", True), ("b.csv", "utf-8-sig", False), ("g.csv", "gb18030", False)):
+        w = writer.DropWriter(tmp_path / "streamed")
+        w.write({rel: (df.iloc[:25], enc, gz)})
+        w.write({rel: (df.iloc[25:], enc, gz)})
+        assert w.close() == [(rel, 40, enc)]
+        write_csv(df, tmp_path / "whole" / rel, enc, gz)
+        assert (tmp_path / "streamed" / rel).read_bytes() == (tmp_path / "whole" / rel).read_bytes(), rel
+
+
+def test_sliced_drop_reconciles_like_one_slice(tmp_path, monkeypatch):
+    """Two slices: ids stay unique, every file has one header, and the CSVs give the truth's figures."""
+    monkeypatch.setattr(R, "SLICE_SCALE", 0.006)
+    out = tmp_path / "sliced"
+    calls = []
+    summary = generate(out, scale=0.012, seed=7, progress=lambda k, n, seconds: calls.append((k, n)))
+    assert summary["slices"] == 2 and calls == [(1, 2), (2, 2)]
+    truth = dict(kv.split("=") for kv in summary["calibration"].split(", "))
+    places = Places()
+    lots, _ = procurement_lots(out, places)
+    f = procurement_figures(lots)
+    assert f["smart_2023"] == int(truth["smart_2023_yuan"])
+    assert f["share_2022"] == pytest.approx(float(truth["share_2022"]), abs=1e-6)
+    assert float(truth["share_2022"]) == pytest.approx(0.1967, abs=1e-4)        # calibrated slice by slice
+    reg = registry_figures(out, places)
+    assert reg["digital_economy"] == int(truth["digital_economy_enterprises"])
+    assert reg["smart_city"] == int(truth["smart_city_enterprises"])
+    proc = read_source(out / "procurement")
+    assert not proc["公告ID"].isin(["公告ID"]).any()                # no second header inside a file
+    ids = proc[(proc["公告ID"] != "") & (proc["项目编号"] != "")]
+    assert ids.groupby("公告ID")["项目编号"].nunique().max() == 1          # no notice id reused by another slice
+    buyer = ids["采购人"].str.replace(ZERO_WIDTH, "", regex=True).str.strip(TRIM)
+    assert buyer[buyer != ""].groupby(ids["项目编号"]).nunique().max() == 1    # nor a project code
+    registry = read_source(out / "registry")
+    u = registry["统一社会信用代码"].map(lambda x: nfkc(x).upper())
+    assert u[u.map(uscc_valid)].value_counts().max() == 2                       # an enterprise and its older twin

@@ -12,6 +12,14 @@ Layout (``raw_inputs.md``)::
     registry/qiye_part<k>.csv.gz      UTF-8 parts, plus qiye_part5_gbk.csv in GB18030
     connectivity/connectivity_<YYYY>.csv and connectivity_2023_revised.csv (sorts last: last wins)
 
+Scale: a drop of scale s has s × the Guangxi sizes of ``rates.py`` (registry 1.1 M rows, ≈ 100 k lots at
+1). Scales above ``SLICE_SCALE`` (1) are generated as equal, independent slices of the world — each its
+own part of the registry and the procurement whose winners it supplies, with its own random streams and
+id ranges (``SLICE_ID_STRIDE``), the development modes of the first — and written as they come
+(``writer.py``: every file appended to, one header, one gzip member), so memory stays that of one slice
+and time grows linearly with the scale. Up to scale 1 a drop is one slice: the same bytes as before
+slicing existed.
+
 Mess and default rates (named constants in ``smartcounty/sample/rates.py``; at tiny scales every
 kind still occurs at least ``MIN_MESS`` = 3 times):
 
@@ -98,20 +106,25 @@ connectivity
 
 from __future__ import annotations
 
+import math
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from . import connectivity, procurement, registry
 from . import rates as R
-from .reference import load
-from .render import write_csv
+from .reference import Reference, load
 from .truth import figures_from_truth
+from .writer import DropWriter
 
-__all__ = ["generate", "build", "Drop"]
+__all__ = ["generate", "build", "Drop", "slices"]
+
+# the truth columns the published figures read (kept across slices; the rest is dropped per slice)
+FIGURE_LOT_COLUMNS = ["attribution", "county_code", "awarded", "inv_year", "amount", "is_info", "is_smart",
+                      "category", "scenarios"]
 
 
 @dataclass
@@ -121,56 +134,92 @@ class Drop:
     stats: dict = field(default_factory=dict)
 
 
-def build(scale: float = 1.0, seed: int = 2024) -> Drop:
-    """Everything `generate` writes, in memory, with the truth tables (for tests)."""
-    if scale <= 0:
+def slices(scale: float) -> list[float]:
+    """Equal slice scales summing to `scale`, none above ``SLICE_SCALE`` (one slice up to scale 1)."""
+    if not scale > 0:
         raise ValueError("scale must be > 0")
-    ref = load()
-    drop = Drop()
-    # the registry first: procurement draws its winning suppliers from it
-    rng = np.random.default_rng([seed, 2])
-    rows, enterprises, stats = registry.generate(ref, rng, scale)
-    rng = np.random.default_rng([seed, 1])
-    files, projects, lots, modes, targets = procurement.generate(ref, rng, scale, enterprises)
-    for q, df in files.items():
+    n = max(1, math.ceil(scale / R.SLICE_SCALE - 1e-9))
+    return [scale / n] * n
+
+
+def _rng(seed: int, stream: int, k: int) -> np.random.Generator:
+    # slice 0 keeps the streams of the unsliced generator (same bytes up to scale 1)
+    return np.random.default_rng([seed, stream] if k == 0 else [seed, stream, k])
+
+
+def _world_slice(ref: Reference, scale: float, seed: int, k: int, modes: dict | None, emit) -> dict:
+    """Slice k of the world: a registry part and the procurement whose winners it supplies.
+    Hands each file's frame to `emit` (registry before procurement, so only one is held at a time)."""
+    rows, enterprises, stats = registry.generate(ref, _rng(seed, 2, k), scale, serial0=k * R.SLICE_ID_STRIDE)
+    n_gb = max(1, int(round(len(rows) * R.GB18030_REGISTRY_SHARE)))
+    bounds = np.linspace(0, len(rows) - n_gb, R.REGISTRY_PARTS + 1).astype(int)
+    files = {f"registry/qiye_part{j + 1}.csv.gz": (rows.iloc[bounds[j]:bounds[j + 1]], "utf-8", True)
+             for j in range(R.REGISTRY_PARTS)}
+    files[f"registry/qiye_part{R.REGISTRY_PARTS + 1}_gbk.csv"] = (rows.iloc[len(rows) - n_gb:], "gb18030", False)
+    emit(files)
+    del rows, files
+    quarters, projects, lots, modes, targets = procurement.generate(ref, _rng(seed, 1, k), scale, enterprises,
+                                                                    slice_no=k, modes=modes)
+    files = {}
+    for q, df in quarters.items():
         enc = "gb18030" if q in R.GB18030_PROCUREMENT_FILES else (
             "utf-8-sig" if q in R.BOM_PROCUREMENT_FILES else "utf-8")
         if q in R.EXTRA_COLUMN_FILES:
             df = df.assign(原文链接="http://zfcg.gxzf.gov.cn/notice/" + df["公告ID"].astype(str) + ".html")
             df = df[list(reversed(df.columns))]
-        drop.files[f"procurement/zfcg_{q}.csv"] = (df, enc, False)
-    n_gb = max(1, int(round(len(rows) * R.GB18030_REGISTRY_SHARE)))
-    bounds = np.linspace(0, len(rows) - n_gb, R.REGISTRY_PARTS + 1).astype(int)
-    for k in range(R.REGISTRY_PARTS):
-        drop.files[f"registry/qiye_part{k + 1}.csv.gz"] = (rows.iloc[bounds[k]:bounds[k + 1]], "utf-8", True)
-    drop.files[f"registry/qiye_part{R.REGISTRY_PARTS + 1}_gbk.csv"] = (rows.iloc[len(rows) - n_gb:], "gb18030", False)
-    rng = np.random.default_rng([seed, 3])
-    conn_files, conn = connectivity.generate(ref, rng)
-    for name, df in conn_files.items():
-        drop.files[f"connectivity/{name}"] = (df, "utf-8", False)
-    drop.truth = {"projects": projects, "lots": lots, "modes": modes, "targets": targets,
-                  "enterprises": enterprises, "connectivity": conn}
-    drop.stats = stats
+        files[f"procurement/zfcg_{q}.csv"] = (df, enc, False)
+    emit(files)
+    return {"projects": projects, "lots": lots, "modes": modes, "targets": targets, "enterprises": enterprises,
+            "stats": stats}
+
+
+def _connectivity(ref: Reference, seed: int):
+    conn_files, conn = connectivity.generate(ref, np.random.default_rng([seed, 3]))
+    return {f"connectivity/{name}": (df, "utf-8", False) for name, df in conn_files.items()}, conn
+
+
+def build(scale: float = 1.0, seed: int = 2024) -> Drop:
+    """Everything `generate` writes, in memory, with the truth tables (for tests; one slice: scale <= 1)."""
+    if len(slices(scale)) > 1:
+        raise ValueError(f"build() holds a drop in memory up to scale {R.SLICE_SCALE}; write larger ones with generate()")
+    ref = load()
+    drop = Drop()
+    truth = _world_slice(ref, scale, seed, 0, None, drop.files.update)
+    conn_files, conn = _connectivity(ref, seed)
+    drop.files.update(conn_files)
+    drop.stats = truth.pop("stats")
+    drop.truth = {**truth, "connectivity": conn}
     return drop
 
 
-def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024) -> dict:
-    """Write a raw drop under `out_dir`; return what was written and the truth's figures."""
+def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024, progress=None) -> dict:
+    """Write a raw drop under `out_dir`, slice by slice; return what was written and the truth's figures.
+    `progress(k, n, seconds)` is called after each of the n slices is written."""
     started = time.perf_counter()
-    drop = build(scale, seed)
-    out_dir = Path(out_dir)
-    written, rows = [], {"procurement": 0, "registry": 0, "connectivity": 0}
-    items = sorted(drop.files.items())
-    # two writers: one builds text (holds the GIL) while the other gzips (releases it)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        counts = list(pool.map(lambda kv: write_csv(kv[1][0], out_dir / kv[0], kv[1][1], kv[1][2]), items))
-    for (rel, (_, enc, _)), n in zip(items, counts):
-        written.append({"file": rel, "rows": n, "encoding": enc})
+    parts = slices(scale)
+    ref = load()
+    lots, enterprises, modes = [], [], None
+    with DropWriter(Path(out_dir)) as writer:
+        conn_files, conn = _connectivity(ref, seed)
+        writer.write(conn_files)
+        for k, part in enumerate(parts):
+            truth = _world_slice(ref, part, seed, k, modes, writer.write)
+            modes = truth["modes"]
+            lots.append(truth["lots"][FIGURE_LOT_COLUMNS])
+            enterprises.append(truth["enterprises"][["counted", "smart"]])
+            del truth
+            if progress:
+                progress(k + 1, len(parts), time.perf_counter() - started)
+        written = writer.close()
+    rows = {"procurement": 0, "registry": 0, "connectivity": 0}
+    for rel, n, _ in written:
         rows[rel.split("/")[0]] += n
-    figures = figures_from_truth(drop.truth)
+    figures = figures_from_truth({"lots": pd.concat(lots, ignore_index=True),
+                                  "enterprises": pd.concat(enterprises, ignore_index=True), "connectivity": conn})
     return {
-        "files": written,
+        "files": [{"file": rel, "rows": n, "encoding": enc} for rel, n, enc in written],
         "file_count": len(written),
+        "slices": len(parts),
         "procurement_rows": rows["procurement"],
         "registry_rows": rows["registry"],
         "connectivity_rows": rows["connectivity"],

@@ -15,6 +15,13 @@ FIRST_DATE = date(2021, 1, 1)
 AS_OF = date(2024, 6, 30)               # last publish date and the enterprise as-of date
 REPORT_YEARS = (2022, 2023)
 
+# scales above SLICE_SCALE are generated as equal, independent slices of the world (each its own registry
+# part and the procurement that draws winners from it), written one after the other: memory stays that of
+# one slice and time grows linearly. A one-slice drop (scale <= 1) is the unsliced generator, byte for byte.
+SLICE_SCALE = 1.0
+SLICE_ID_STRIDE = 100_000_000           # slice k offsets USCC serials and 公告ID numbers by k × this
+SLICE_PROJECT_STRIDE = 1_000_000        # ... and 项目编号 serials by k × this
+
 # lots per group (county buyers, awarded unless said otherwise)
 SMART_LOTS = {2022: 1450, 2023: 1350}   # calibrated smart-city lots
 INFO_LOTS = {2022: 9000, 2023: 8500}    # calibrated informatization (non smart-city) lots

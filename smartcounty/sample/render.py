@@ -160,20 +160,28 @@ def _quoted(col: np.ndarray) -> np.ndarray:
                     dtype=object)
 
 
-def csv_text(df: pd.DataFrame) -> str:
-    """RFC-4180 text with minimal quoting. Fast path: join with a unit separator, then check once."""
-    header = ",".join(_quoted(np.array([str(c) for c in df.columns], dtype=object)))
+def csv_header(columns) -> str:
+    return ",".join(_quoted(np.array([str(c) for c in columns], dtype=object))) + "\n"
+
+
+def csv_rows(df: pd.DataFrame) -> str:
+    """RFC-4180 lines with minimal quoting. Fast path: join with a unit separator, then check once."""
+    if not len(df):
+        return ""
     cols = [df[c].to_numpy(dtype=object) for c in df.columns]
     try:
         body = "\n".join(map("\x1f".join, zip(*cols)))
     except TypeError:                       # a non-str cell (NaN/None): blank it
         cols = [np.where(pd.isna(c), "", c).astype(str).astype(object) for c in cols]
         body = "\n".join(map("\x1f".join, zip(*cols)))
-    if "," in body or '"' in body or "\r" in body or body.count("\n") != max(len(df) - 1, 0):
+    if "," in body or '"' in body or "\r" in body or body.count("\n") != len(df) - 1:
         cols = [_quoted(c) if any(ch in "\x1f".join(c) for ch in ',"\n\r') else c for c in cols]
         body = "\n".join(map("\x1f".join, zip(*cols)))
-    body = body.replace("\x1f", ",")
-    return header + "\n" + (body + "\n" if len(df) else "")
+    return body.replace("\x1f", ",") + "\n"
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    return csv_header(df.columns) + csv_rows(df)
 
 
 def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8", gz: bool = False) -> int:

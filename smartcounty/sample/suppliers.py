@@ -15,15 +15,14 @@ import pandas as pd
 
 from . import rates as R
 from .reference import Reference
-from .registry import CHARSET, uscc_with_check
 from .render import choice, fullwidth, pick, s
+from .uscc import CHARSET, uscc_with_check
+from .words import WORD_A, WORD_B
 
 OTHER_PROVINCE_DIVISIONS = ["440106", "440305", "440104", "110108", "110105", "310115", "330106", "430104",
                             "510107", "420111", "350203", "530102", "520115", "320106", "370102"]
 OTHER_PROVINCE_CITIES = {"44": "广东", "11": "北京", "31": "上海", "33": "浙江", "43": "湖南", "51": "四川",
                          "42": "湖北", "35": "福建", "53": "云南", "52": "贵州", "32": "江苏", "37": "山东"}
-WORD_A = list("鑫盛华泰恒达宏远博创联瑞信诚安顺嘉裕聚力益丰合众新宇天海")
-WORD_B = list("源通和达成利宏景业邦辰禾晟润泽峰旭晖锦程佳")
 FIRM_KINDS = ["科技有限公司", "信息技术有限公司", "网络科技股份有限公司", "数字科技有限公司", "通信技术有限公司",
               "智能科技有限公司", "电子工程有限公司", "软件股份有限公司"]
 FRESH_SERIAL = 8_000_000                # USCC serials no registry row uses (registry: 0.., quarantine: 5,000,000..)
@@ -99,7 +98,7 @@ def award_dates(lots: pd.DataFrame, events: pd.DataFrame) -> tuple[np.ndarray, n
 
 
 def assign(rng, ref: Reference, projects: pd.DataFrame, lots: pd.DataFrame, events: pd.DataFrame,
-           enterprises: pd.DataFrame) -> None:
+           enterprises: pd.DataFrame, serial0: int = 0) -> None:
     m = len(lots)
     st = status_frame(ref, enterprises)
     counties = ref.counties.set_index("county_code")
@@ -155,12 +154,12 @@ def assign(rng, ref: Reference, projects: pd.DataFrame, lots: pd.DataFrame, even
     # suppliers outside the registry: other provinces, unregistered Guangxi divisions, no valid USCC
     out = np.flatnonzero(origin == "outside_guangxi")
     uscc[out], name[out] = _fresh_firms(rng, len(out), choice(rng, OTHER_PROVINCE_DIVISIONS, len(out)),
-                                        FRESH_SERIAL, guangxi=False)
+                                        serial0 + FRESH_SERIAL, guangxi=False)
     gx = np.flatnonzero(origin == "guangxi_unregistered")
     div = np.where(rng.random(len(gx)) < 0.7, home[gx], home_pref[gx]).astype(object)
-    uscc[gx], name[gx] = _fresh_firms(rng, len(gx), div, FRESH_SERIAL + 1_000_000, guangxi=True)
+    uscc[gx], name[gx] = _fresh_firms(rng, len(gx), div, serial0 + FRESH_SERIAL + 1_000_000, guangxi=True)
     unk = np.flatnonzero(origin == "unknown")
-    v, name[unk] = _fresh_firms(rng, len(unk), home[unk], FRESH_SERIAL + 2_000_000, guangxi=True)
+    v, name[unk] = _fresh_firms(rng, len(unk), home[unk], serial0 + FRESH_SERIAL + 2_000_000, guangxi=True)
     uscc[unk] = np.where(rng.random(len(unk)) < 0.5, "", _invalid_usccs(rng, v))
     reg[np.isin(origin, ["outside_guangxi", "guangxi_unregistered", "unknown"])] = -1
     lots["supplier_origin"], lots["supplier_registry"] = origin, reg
