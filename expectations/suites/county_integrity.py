@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from expectations.gxlib import gxe, make_suite
-from expectations.suites._common import always_true, fractions, non_negative, not_null
+from expectations.suites._common import always_true, fractions, non_negative
 from expectations.suites.integrity_flags import FLAGS
 
 NAME = "county_integrity"
@@ -41,9 +41,7 @@ def build_suite(p: dict[str, Any]) -> Any:
     return make_suite(NAME, [
         e.ExpectTableRowCountToEqual(value=len(years) * n),
         e.ExpectColumnDistinctValuesToEqualSet(column="year", value_set=years),
-        e.ExpectCompoundColumnsToBeUnique(column_list=["year", "county_code"]),
         e.ExpectColumnValuesToBeBetween(column="rows_in_year", min_value=n, max_value=n),
-        *not_null("year", "county_code", "lot_count", "flagged_lot_count", *FLAG_COUNTS),
         *non_negative("lot_count", "flagged_lot_count", *FLAG_COUNTS),
         *fractions("flagged_share"),
         always_true("flagged_within_lots"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from expectations.gxlib import gxe, make_suite
 from expectations.params import sql_list
-from expectations.suites._common import always_true, between, not_null
+from expectations.suites._common import always_true, between
 
 NAME = "county_scorecard"
 TITLE_ZH = "县域评分卡（五点建议）"
@@ -80,7 +80,6 @@ def build_suite(p: dict[str, Any]) -> Any:
     n = int(p["county_total"])
     years = [int(y) for y in p["report_years"]]
     return make_suite(NAME, [
-        *not_null("year", "county_code", "county_name"),
         e.ExpectCompoundColumnsToBeUnique(column_list=["year", "county_code"]),
         e.ExpectTableRowCountToEqual(value=n * len(years)),
         between("rows_in_year", n, n),  # each (year, county) once, for all 111

@@ -6,7 +6,7 @@ from typing import Any
 
 from expectations.gxlib import gxe, make_suite
 from expectations.suites._common import (
-    COUNTY_TYPES, GUANGXI_COUNTY_CODE_REGEX, URBAN_TYPES, always_true, between, in_set, not_null, regex,
+    GUANGXI_COUNTY_CODE_REGEX, URBAN_TYPES, always_true, between, in_set, regex,
 )
 
 NAME = "dim_county"
@@ -34,12 +34,8 @@ def build_suite(p: dict[str, Any]) -> Any:
     expected_keys = [f"{t}:{n}" for t, n in p["county_type_counts"].items()]
     return make_suite(NAME, [
         e.ExpectTableRowCountToEqual(value=int(p["county_total"])),
-        *not_null("county_code", "county_name", "prefecture_code", "prefecture_name", "county_type",
-                  "county_type_zh"),
-        e.ExpectColumnValuesToBeUnique(column="county_code"),
         regex("county_code", GUANGXI_COUNTY_CODE_REGEX),
         regex("prefecture_code", r"^45\d{2}00$"),
-        in_set("county_type", COUNTY_TYPES),
         in_set("type_count_key", expected_keys),
         always_true("urban_flag_consistent"),
         # Guangxi lies within about 104.4–112.1 °E, 20.9–26.4 °N.

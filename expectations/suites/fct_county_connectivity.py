@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from expectations.gxlib import gxe, make_suite
-from expectations.suites._common import always_true, between, fractions, non_negative, not_null
+from expectations.suites._common import always_true, between, fractions, non_negative
 
 NAME = "fct_county_connectivity"
 TITLE_ZH = "县域网络指标事实表"
@@ -34,13 +34,10 @@ def query(p: dict[str, Any]) -> str:
 def build_suite(p: dict[str, Any]) -> Any:
     e = gxe()
     return make_suite(NAME, [
-        *not_null("county_code", "year", *COUNTS),
         e.ExpectCompoundColumnsToBeUnique(column_list=["county_code", "year"]),
         always_true("county_in_dim_county"),
         between("year", p["min_year"], p["max_year"]),
         *non_negative(*COUNTS, "bs5g_per_10k", "broadband_per_100_households"),
         *fractions(*[c for c in RATES if c not in PERCENTS]),
         *[between(c, 0, 100) for c in PERCENTS],
-        e.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="resident_population", column_B="internet_users", or_equal=True),
     ])

@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from expectations.gxlib import make_suite
-from expectations.suites._common import (
-    ATTRIBUTIONS, STATUS_CLASSES, USCC_REGEX, always_true, between, in_set, non_negative, not_null, regex,
-    sampled,
-)
+from expectations.suites._common import USCC_REGEX, always_true, between, regex, sampled
 
 NAME = "fct_enterprises"
 TITLE_ZH = "企业事实表"
@@ -19,14 +16,7 @@ SAMPLED = True
 INDEX_COLUMNS = ["uscc"]
 
 FLAGS = {
-    "county_code_matches_attribution":
-        "(e.attribution = 'county') = (e.county_code is not null)"
-        " and (e.county_code is null or d.county_code is not null)",
-    # The enterprise figures are nested subsets (figures.md enterprise_counts).
-    "digital_economy_on_register_in_county":
-        "not e.is_digital_economy or (e.is_on_register and e.attribution = 'county')",
     "smart_city_is_digital_economy": "not e.is_smart_city_enterprise or e.is_digital_economy",
-    "moved_out_never_on_register": "e.status_class <> 'moved_out' or not e.is_on_register",
 }
 
 
@@ -52,15 +42,9 @@ def query(p: dict[str, Any]) -> str:
 
 def build_suite(p: dict[str, Any]) -> Any:
     return make_suite(NAME, [
-        *not_null("uscc", "enterprise_name", "status_class", "attribution", "attribution_rule",
-                  "is_on_register", "is_digital_economy", "is_smart_city_enterprise"),
         between("uscc_rows", 1, 1),  # uscc is unique (counted on the full table)
         regex("uscc", USCC_REGEX),
-        in_set("status_class", STATUS_CLASSES),
-        in_set("attribution", ATTRIBUTIONS),
-        between("attribution_rule", 1, 5),
         between("established_year", p["min_year"], p["max_year"]),
-        *non_negative("registered_capital_yuan", "duplicate_count"),
         regex("industry_code", r"^\d{4}$"),
         *[always_true(flag) for flag in FLAGS],
     ])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from expectations.gxlib import gxe, make_suite
-from expectations.suites._common import GUANGXI_COUNTY_CODE_REGEX, always_true, in_set, not_null, regex
+from expectations.suites._common import GUANGXI_COUNTY_CODE_REGEX, always_true, in_set, regex
 
 NAME = "integrity_flags"
 TITLE_ZH = "廉洁风险提示（每个提示的标项均为已中标、归属县域的信息化标项）"
@@ -39,7 +39,6 @@ def query(p: dict[str, Any]) -> str:
 def build_suite(p: dict[str, Any]) -> Any:
     e = gxe()
     return make_suite(NAME, [
-        *not_null("lot_id", "flag", "county_code", "investment_year", "detail"),
         e.ExpectCompoundColumnsToBeUnique(column_list=["lot_id", "flag"]),
         in_set("flag", FLAGS),
         regex("county_code", GUANGXI_COUNTY_CODE_REGEX),

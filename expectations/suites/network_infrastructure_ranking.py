@@ -6,7 +6,7 @@ from typing import Any
 
 from expectations.gxlib import gxe, make_suite
 from expectations.suites._common import (
-    COUNTY_TYPES, URBAN_TYPES, always_true, between, fractions, in_set, non_negative, not_null,
+    COUNTY_TYPES, URBAN_TYPES, always_true, between, fractions, in_set, non_negative,
 )
 
 NAME = "network_infrastructure_ranking"
@@ -45,8 +45,6 @@ def build_suite(p: dict[str, Any]) -> Any:
     # A drop that covers only some counties (a pilot region) can lower this per run.
     n = int(p.get("ranked_counties_per_year") or p["county_total"])
     return make_suite(NAME, [
-        *not_null("year", "county_code", "county_name", "county_type", "score", "rank"),
-        e.ExpectCompoundColumnsToBeUnique(column_list=["year", "county_code"]),
         between("rows_in_year", n, n),  # every year present ranks all 111 counties
         always_true("county_in_dim_county"),
         in_set("county_type", COUNTY_TYPES),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from expectations.gxlib import gxe, make_suite
+from expectations.gxlib import make_suite
 from expectations.suites._common import between
 
 NAME = "report_shares"

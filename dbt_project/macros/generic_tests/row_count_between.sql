@@ -1,5 +1,5 @@
 {#- Fails (one row) when the relation's row count is outside [min_value, max_value]; either bound
-    may be omitted. `not_empty` is the common case min_value = 1. -#}
+    may be omitted (min_value = 1: the relation is not empty). -#}
 {% test row_count_between(model, min_value=none, max_value=none, where_clause=none) %}
 select row_count
 from (

@@ -9,7 +9,7 @@ with lots as (
     select lot_id, county_code, investment_year, award_yuan, project_name, catalog_code, is_smart_city,
            supplier_locality
     from {{ ref('fct_procurement_lots') }}
-    where status = 'awarded' and attribution = 'county' and is_informatization
+    where is_counted and is_informatization
 ),
 
 term_matches as (

@@ -12,8 +12,7 @@ covered as (
     select count(distinct lots.county_code) as counties_with_smart_city
     from {{ ref('fct_procurement_lots') }} as lots
     cross join as_of
-    where lots.status = 'awarded'
-      and lots.attribution = 'county'
+    where lots.is_counted
       and lots.is_smart_city
       and lots.investment_year <= as_of.as_of_year
 )

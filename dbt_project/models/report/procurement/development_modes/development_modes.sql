@@ -11,7 +11,7 @@ with lots as (
     from {{ ref('fct_procurement_lots') }} as lot
     inner join {{ ref('dim_scenario') }} as scenario
         on scenario.scenario_code = lot.primary_scenario_code
-    where lot.status = 'awarded' and lot.attribution = 'county' and lot.is_smart_city
+    where lot.is_counted and lot.is_smart_city
       and lot.investment_year in (select year from ({{ report_year_rows('development_mode_years') }}) as years)
 ),
 

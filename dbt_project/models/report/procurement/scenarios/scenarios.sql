@@ -5,7 +5,7 @@
 with lots as (
     select lot_id, investment_year as year, award_yuan
     from {{ ref('fct_procurement_lots') }}
-    where status = 'awarded' and attribution = 'county' and is_smart_city
+    where is_counted and is_smart_city
       and investment_year in (select year from ({{ report_year_rows() }}) as years)
 ),
 

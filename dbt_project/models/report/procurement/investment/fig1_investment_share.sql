@@ -4,7 +4,7 @@
 with lots as (
     select *
     from {{ ref('fct_procurement_lots') }}
-    where status = 'awarded' and attribution = 'county'
+    where is_counted
 ),
 
 years as (

@@ -9,7 +9,7 @@ with benchmarks as (
 county_investment as (
     select investment_year as year, sum(award_yuan) as county_smart_city_investment_yuan
     from {{ ref('fct_procurement_lots') }}
-    where status = 'awarded' and attribution = 'county' and is_smart_city
+    where is_counted and is_smart_city
     group by investment_year
 )
 
