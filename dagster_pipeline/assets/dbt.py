@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 import shutil
+import time
 from pathlib import Path
 
 from dagster_pipeline.project import dbt_project
@@ -47,12 +48,18 @@ def smartcounty_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     # dagster-dbt copies the project's partial_parse.msgpack (`make manifest`, ensure_manifest)
     # into this run's target: the profile does not name the warehouse file
     # (dagster_pipeline/dbt_warehouse.py), so that parse is valid for every warehouse.
+    started = time.monotonic()
     invocation = dbt.cli(dbt_build_args(context, warehouse), context=context, target_path=target)
-    yield from invocation.stream()
+    first = None
+    for event in invocation.stream():
+        first = first or time.monotonic()
+        yield event
+    # The build's profile: dbt's fixed cost (process start, project load or parse) apart from its nodes.
+    context.log.info(startup_line(started, first, time.monotonic()))
     # The publish step reads model SQL from this build's manifest (compiled code included).
     keep_manifest(Path(invocation.target_path) / "manifest.json", wh_dir / "dbt_manifest.json")
     # A successful run's target folder (~20 MB of compiled SQL) is not needed again; a failed
-    # run keeps its folder (dbt.log, compiled SQL) for the post-mortem.
+    # run keeps its folder (compiled SQL, run_results.json) for the post-mortem.
     shutil.rmtree(target, ignore_errors=True)
 
 
@@ -71,6 +78,12 @@ def dbt_build_args(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     args += ["--exclude-resource-type", "unit_test"]
     context.log.info("dbt " + " ".join(args))
     return args
+
+
+def startup_line(started: float, first: float | None, done: float) -> str:
+    first = done if first is None else first
+    return (f"dbt: {first - started:.1f} s until its first node was done (start-up, project load), "
+            f"{done - first:.1f} s for the rest")
 
 
 def keep_manifest(source: Path, target: Path) -> None:
