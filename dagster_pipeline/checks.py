@@ -13,10 +13,13 @@ from dagster_pipeline.resources import WarehouseResource
 from smartcounty import settings, validation
 
 
+GX_PREFIX = "gx_"  # every GX check's name starts with it (dbt tests' names do not)
+
+
 def check_name(module) -> str:
     from expectations.runner import suite_name
 
-    return "gx_" + suite_name(module)
+    return GX_PREFIX + suite_name(module)
 
 
 def outcome_metadata(outcome) -> dict:
