@@ -36,6 +36,8 @@ def test_the_plugin_attaches_the_warehouse_file_as_the_catalog_warehouse(tmp_pat
     cursor.execute("create table raw.t as select 1 as a")
     cursor.execute('create view "warehouse"."raw"."v" as select a from "warehouse"."raw"."t"')
     assert con.execute("select current_setting('memory_limit')").fetchone()[0].startswith("286")  # 300 MB in MiB
+    # spills go next to the warehouse, as for a file opened directly — not into dbt's working directory
+    assert con.execute("select current_setting('temp_directory')").fetchone()[0] == f"{path}.tmp"
     cursor.close()
     con.close()
     # The file reads the same under its own name: the views do not keep the catalog's name.
