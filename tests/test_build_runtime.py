@@ -141,7 +141,6 @@ def test_gx_is_warmed_up_only_for_a_run_with_gx_checks():
     from dagster_pipeline.assets.raw import runs_gx_checks
 
     key = dg.AssetKey("raw_procurement")
-    assert runs_gx_checks(None)  # a run of the whole job
     assert runs_gx_checks({dg.AssetCheckKey(key, "gx_raw_procurement_notices")})
     assert not runs_gx_checks(set())  # an incremental build in which nothing changed
     assert not runs_gx_checks({dg.AssetCheckKey(dg.AssetKey(["marts", "dim_county"]), "unique_dim_county_county_code")})

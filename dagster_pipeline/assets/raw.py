@@ -50,9 +50,9 @@ def load_metadata(result: rawload.LoadResult, ignored: list[str]) -> dict:
     }
 
 
-def runs_gx_checks(check_selection) -> bool:
-    """Whether a run with this asset-check selection (None: every check) runs a GX suite."""
-    return check_selection is None or any(key.name.startswith(GX_PREFIX) for key in check_selection)
+def runs_gx_checks(check_keys) -> bool:
+    """Whether a run of these asset checks (the run's selection, else its job's) runs a GX suite."""
+    return any(key.name.startswith(GX_PREFIX) for key in check_keys)
 
 
 @dg.multi_asset(
@@ -71,7 +71,8 @@ def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     # The checks after the load need GX (3–5 s to import): import it while the load runs, which
     # spends its time in DuckDB and pyarrow with the GIL released — unless this run has no GX
     # check (an incremental build in which nothing changed).
-    if runs_gx_checks(context.run.asset_check_selection):
+    selection = context.run.asset_check_selection
+    if runs_gx_checks(context.job_def.asset_layer.asset_graph.asset_check_keys if selection is None else selection):
         warm_up()
     with warehouse.connect() as con:
         known = rawload.known_files(con) if mode == "incremental" else None
