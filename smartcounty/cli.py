@@ -206,7 +206,6 @@ def cmd_build(args) -> int:
     settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
     raw, warehouse, _ = check_build_inputs()
     from smartcounty import reaper, validation
-
     from smartcounty.console import process_age, profile_line
 
     process_started = time.monotonic() - process_age()
