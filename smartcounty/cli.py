@@ -479,7 +479,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def exit_now(code: int) -> None:
+    """End a finished build's process without the interpreter's teardown: freeing the objects of
+    Dagster, dbt-core, GX and pandas module by module costs ≈ 2 s of CPU after the work is done.
+    Everything that must reach the disk is already there (every DuckDB connection and the log are
+    closed, the Dagster instance disposed); the log handlers and the streams are flushed here."""
+    import logging
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
+    as_program = argv is None  # the console script or `python -m smartcounty.cli`, not a library call
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # the benchmark has its own parser (and --help)
         from benchmarks.runner import main as bench_main
@@ -488,7 +502,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        if as_program and args.func is cmd_build:
+            exit_now(code)
+        return code
     except CliError as exc:
         if args.debug:
             raise
