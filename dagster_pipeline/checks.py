@@ -14,10 +14,13 @@ from expectations import outcomes as validation
 from smartcounty import settings
 
 
+GX_PREFIX = "gx_"  # every GX check's name starts with it (dbt tests' names do not)
+
+
 def check_name(module) -> str:
     from expectations.runner import suite_name
 
-    return "gx_" + suite_name(module)
+    return GX_PREFIX + suite_name(module)
 
 
 def outcome_metadata(outcome) -> dict:

@@ -154,17 +154,55 @@ def use_live_display(stream=None, environ=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+# ---------------------------------------------------------------- profile
+def process_age() -> float:
+    """Seconds since this process started (Linux: its start time in /proc; elsewhere 0): the
+    interpreter's start-up and imports count towards the build's fixed cost."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            text = fh.read()
+        started = int(text[text.rindex(")") + 2:].split()[19]) / os.sysconf("SC_CLK_TCK")
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
+    except (OSError, ValueError, AttributeError, IndexError):
+        return 0.0
+
+
+def build_profile(total: float, startup: float | None, steps: list[tuple[str, float]]) -> dict:
+    """Where a build's seconds went: ``startup`` (process start to the first step: imports,
+    manifest check, definitions, plan), each step, the stages they form (the raw load, the GX
+    checks, dbt, the publish) and ``other`` (what no step covers: run set-up, the summary)."""
+    stages: dict[str, float] = {}
+    for step, seconds in steps:
+        stage = ("checks" if is_check_step(step) else "dbt" if "dbt" in step
+                 else "publish" if step == "serving_snapshot" else "raw_load")
+        stages[stage] = stages.get(stage, 0.0) + seconds
+    startup = startup or 0.0
+    other = max(0.0, total - startup - sum(stages.values()))
+    return {"total_s": round(total, 2), "startup_s": round(startup, 2),
+            "stages_s": {k: round(v, 2) for k, v in stages.items()}, "other_s": round(other, 2),
+            "steps": [{"step": step, "seconds": round(seconds, 2)} for step, seconds in steps]}
+
+
+def profile_line(profile: dict) -> str:
+    parts = [f"startup {profile['startup_s']:.1f} s"] + [f"{k} {v:.1f} s" for k, v in profile["stages_s"].items()]
+    return f"time: {', '.join(parts)}, other {profile['other_s']:.1f} s (total {profile['total_s']:.1f} s)"
+
+
 class BuildConsole:
-    """Writes the build's progress to ``stream`` (stderr): verbose, quiet plain, or quiet live."""
+    """Writes the build's progress to ``stream`` (stderr): verbose, quiet plain, or quiet live.
+
+    Records every step's seconds (``steps``) and when the first began, for the build profile."""
 
     def __init__(self, verbose: bool = False, stream=None, live: bool | None = None):
         self.stream = stream or sys.stderr
         self.verbose = verbose
         self.live = use_live_display(self.stream) if live is None else live
         self.summary = StageSummary(plain=not self.live)
-        self._started: dict[str, float] = {}
         self._progress = None
         self._task = None
+        self._began: dict[str, float] = {}
+        self.first_step_at: float | None = None  # time.monotonic() of the first step's start
+        self.steps: list[tuple[str, float]] = []
 
     def __enter__(self):
         if self.live and not self.verbose:
@@ -196,10 +234,13 @@ class BuildConsole:
 
     def handle(self, event: Event) -> None:
         now = time.monotonic()
+        if event.kind == "STEP_START":
+            self.first_step_at = self.first_step_at or now
+            self._began[event.step] = now
+        elif event.kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            self.steps.append((event.step, now - self._began.get(event.step, now)))
         if self.verbose:
-            if event.kind == "STEP_START":
-                self._started[event.step] = now
-            line = verbose_line(event, now - self._started.get(event.step, now))
+            line = verbose_line(event, now - self._began.get(event.step, now))
             lines = [line] if line else []
         else:
             lines = self.summary.feed(event, now)

@@ -41,8 +41,45 @@ def _stat(pid: int) -> tuple[int, int] | None:
     return int(fields[1]), int(fields[19])
 
 
+def _children(pid: int) -> list[int] | None:
+    """Direct children of ``pid`` from ``/proc/<pid>/task/<tid>/children`` (each thread's own),
+    [] if it is gone, None where the kernel does not provide those files."""
+    try:
+        tasks = list((_PROC / str(pid) / "task").iterdir())
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            if task.exists():
+                return None
+        except OSError:
+            pass
+    return found
+
+
 def descendants(root: int) -> dict[int, int]:
-    """PID -> start time of every live descendant of ``root``."""
+    """PID -> start time of every live descendant of ``root``.
+
+    Walks the tree down from ``root`` (a few files per process of the build) rather than reading
+    every process's stat: polled twice a second, a scan of all of /proc cost ≈ 10 % of a core on
+    a busy machine."""
+    found: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        kids = _children(stack.pop())
+        if kids is None:
+            return _descendants_by_scan(root)
+        for pid in kids:
+            if pid not in found and (stat := _stat(pid)) is not None:
+                found[pid] = stat[1]
+                stack.append(pid)
+    return found
+
+
+def _descendants_by_scan(root: int) -> dict[int, int]:
     children: dict[int, list[int]] = {}
     started: dict[int, int] = {}
     for entry in _PROC.iterdir():

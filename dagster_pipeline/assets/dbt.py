@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 import shutil
+import time
 from pathlib import Path
 
 from dagster_pipeline.project import dbt_project
@@ -44,17 +45,21 @@ translator = SmartcountyTranslator(settings=DagsterDbtTranslatorSettings(enable_
 def smartcounty_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     wh_dir = Path(warehouse.path).parent
     target = Path(dbt_project.project_dir) / "target" / f"smartcounty_dbt-{context.run_id}"
-    # dbt's partial parse is only valid for the profile it was made with, and the profile names
-    # the warehouse file: keep one per warehouse (dagster-dbt would copy the project's, made
-    # for whichever warehouse was parsed last, and dbt would parse everything again).
-    reuse_file(wh_dir / "dbt_partial_parse.msgpack", target / "partial_parse.msgpack")
+    # dagster-dbt copies the project's partial_parse.msgpack (`make manifest`, ensure_manifest)
+    # into this run's target: the profile does not name the warehouse file
+    # (dagster_pipeline/dbt_warehouse.py), so that parse is valid for every warehouse.
+    started = time.monotonic()
     invocation = dbt.cli(dbt_build_args(context, warehouse), context=context, target_path=target)
-    yield from invocation.stream()
+    first = None
+    for event in invocation.stream():
+        first = first or time.monotonic()
+        yield event
+    # The build's profile: dbt's fixed cost (process start, project load or parse) apart from its nodes.
+    context.log.info(startup_line(started, first, time.monotonic()))
     # The publish step reads model SQL from this build's manifest (compiled code included).
     keep_manifest(Path(invocation.target_path) / "manifest.json", wh_dir / "dbt_manifest.json")
-    reuse_file(Path(invocation.target_path) / "partial_parse.msgpack", wh_dir / "dbt_partial_parse.msgpack")
     # A successful run's target folder (~20 MB of compiled SQL) is not needed again; a failed
-    # run keeps its folder (dbt.log, compiled SQL) for the post-mortem.
+    # run keeps its folder (compiled SQL, run_results.json) for the post-mortem.
     shutil.rmtree(target, ignore_errors=True)
 
 
@@ -75,10 +80,10 @@ def dbt_build_args(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     return args
 
 
-def reuse_file(source: Path, target: Path) -> None:
-    if source.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        keep_manifest(source, target)
+def startup_line(started: float, first: float | None, done: float) -> str:
+    first = done if first is None else first
+    return (f"dbt: {first - started:.1f} s until its first node was done (start-up, project load), "
+            f"{done - first:.1f} s for the rest")
 
 
 def keep_manifest(source: Path, target: Path) -> None:

@@ -52,8 +52,8 @@ def generate(warehouse: Path) -> Path:
     target = wh_dir / "dbt_docs_target"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
-    # A build keeps dbt's partial parse per warehouse (dagster_pipeline/assets/dbt.py): reuse it.
-    partial = wh_dir / "dbt_partial_parse.msgpack"
+    # The project's parse is valid for every warehouse (dagster_pipeline/dbt_warehouse.py): reuse it.
+    partial = settings.DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
     if partial.exists():
         shutil.copyfile(partial, target / "partial_parse.msgpack")
     env = {**os.environ, settings.WAREHOUSE_ENV: str(warehouse.resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
