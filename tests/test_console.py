@@ -78,7 +78,7 @@ def test_the_stage_lines_keep_the_benchmarks_stage_times():
     from benchmarks.runner import stage_times
 
     times = stage_times(quiet_lines(build_events()))
-    assert times == {"raw_load": 2.0, "dbt": 10.0, "checks": 3.0, "publish": 1.0}
+    assert times == {"raw_load": 2.0, "raw_checks": 2.0, "dbt": 10.0, "gx_checks": 1.0, "publish": 1.0}
 
 
 def test_verbose_stream_is_the_full_line_per_event():
