@@ -146,6 +146,15 @@ def write_markdown(rec, scales: list[float], repeats: int, single: list[float], 
             share = f"{inc / full:.0%}" if full else "–"
             lines.append(f"| {s:g} | {_fmt(last(s, 'incremental', 'day_rows'))} | {_fmt(inc, 1)} | {_fmt(full, 1)} | "
                          f"{share} |")
+    if any(rec.median(s, "baseline", "wall_s") for s in scales):
+        lines += ["", "## Against the baseline checkout (`--baseline`, warm builds alternated, median s)", "",
+                  "| scale | this checkout s | baseline s | this / baseline | CPU this / baseline |",
+                  "|---|---|---|---|---|"]
+        for s in scales:
+            pipe, base = rec.median(s, "pipeline", "wall_s"), rec.median(s, "baseline", "wall_s")
+            if base:
+                lines.append(f"| {s:g} | {_fmt(pipe, 1)} | {_fmt(base, 1)} | {_ratio(pipe, base)} | "
+                             f"{_ratio(rec.median(s, 'pipeline', 'cpu_s'), rec.median(s, 'baseline', 'cpu_s'))} |")
     if problems:
         lines += ["", "## Problems", ""] + [f"- {p.splitlines()[0]}" for p in problems]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -244,15 +244,16 @@ def run_measured(cmd: list[str], env: dict, timeout: float, follow: Path | None 
 
 
 def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: bool = True,
-              dagster_home: Path | None = None) -> BuildRun:
+              dagster_home: Path | None = None, python: str = sys.executable) -> BuildRun:
     """One ``smartcounty build``; ``fresh`` deletes the warehouse first (a full build), else the
-    build is incremental on top of the last one."""
+    build is incremental on top of the last one. ``python``: another checkout's interpreter
+    (``--baseline``), whose ``smartcounty`` is then the one that builds."""
     if fresh:
         for path in (warehouse, serving):
             path.unlink(missing_ok=True)
     log = warehouse.parent / "build.log"          # where the build writes dbt's output
     log.unlink(missing_ok=True)
-    cmd = [sys.executable, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
+    cmd = [python, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
            "--serving", str(serving)]
     code, wall, cpu, peak, lines, dbt_log = run_measured(cmd, cli_env(dagster_home), timeout, follow=log)
     startup = next((t for t, ln in lines if ln.lstrip().startswith("▶")), None)
@@ -332,10 +333,28 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
         rec.add(scale, "drop", f"{source}_files", len(files), "files")
         rec.add(scale, "drop", f"{source}_bytes", sum(p.stat().st_size for p in files), "bytes")
 
-    # the first build of a fresh warehouse, then the warm full builds (one build only at a single scale)
-    plan = [("first_build", 0)] + ([] if single else [("pipeline", r) for r in range(repeats)])
+    # the first build of a fresh warehouse, then the warm full builds (one build only at a single
+    # scale); with --baseline, each warm build is followed by one of the baseline checkout on the
+    # same drop, so both see the same machine state
+    warm = [("pipeline", r) for r in range(repeats)]
+    if args.baseline is not None and not single:
+        warm = [run for r in range(repeats) for run in (("pipeline", r), ("baseline", r))]
+    plan = [("first_build", 0)] + ([] if single else warm)
     good_build = None
+    base_paths = (folder / "baseline" / "warehouse.duckdb", folder / "baseline" / "serving.duckdb")
     for subject, r in plan:
+        if subject == "baseline":
+            base_paths[0].parent.mkdir(parents=True, exist_ok=True)
+            run = run_build(raw, *base_paths, args.timeout, dagster_home=folder / "baseline" / "dagster_home",
+                            python=str(args.baseline / ".venv" / "bin" / "python"))
+            rec.add(scale, subject, "exit_code", run.returncode, "", r)
+            log(f"scale {scale:g}: baseline build {r + 1}/{repeats} "
+                f"{'ok' if run.returncode == 0 else 'FAILED'} {run.wall_s:.1f} s")
+            if run.returncode == 0:
+                record_build(rec, scale, subject, run, r)
+            else:
+                problems.append(f"scale {scale:g}: baseline build {r + 1} exited {run.returncode}")
+            continue
         run = run_build(raw, warehouse, serving, args.timeout, dagster_home=dagster_home)
         ok = run.returncode == 0
         rec.add(scale, subject, "exit_code", run.returncode, "", r)
@@ -352,7 +371,7 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
             record_build(rec, scale, "pipeline", run, r)
     if good_build is not None:  # the progress lines of the last good build, for reading the stages
         (args.out / f"build_scale_{scale:g}.log").write_text(good_build.stderr, encoding="utf-8")
-    for subject in ("first_build", "pipeline"):
+    for subject in ("first_build", "pipeline", "baseline"):
         add_build_medians(rec, scale, subject)
 
     expected = None
@@ -448,6 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the incremental builds (one day of new notices per repeat) after the full ones")
     p.add_argument("--peer-max-scale", type=float, default=4.0,
                    help="run the pandas peer only up to this scale (default 4: it took 566 s there)")
+    p.add_argument("--baseline", type=Path,
+                   help="another checkout of smartcounty (with its own .venv, e.g. a `git worktree` of an earlier "
+                        "commit): its warm builds alternate with this one's on the same drop and the report "
+                        "gives the ratio")
     p.add_argument("--timeout", type=float, default=7200, help="seconds allowed per sample or build run")
     return p
 
@@ -456,6 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.repeats < 1 or args.sample_repeats < 1:
         print("error: --repeats and --sample-repeats must be ≥ 1", file=sys.stderr)
+        return 2
+    if args.baseline is not None and not (args.baseline / ".venv" / "bin" / "python").exists():
+        print(f"error: --baseline {args.baseline}: no .venv/bin/python there (run `make install manifest` in it)",
+              file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     scales = list(dict.fromkeys(args.scales + args.single_scales))

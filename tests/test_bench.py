@@ -221,3 +221,23 @@ def test_file_follower_stamps_appended_lines_and_survives_a_new_log(tmp_path):
     lines = [ln for _, ln in follower.lines]
     assert lines == ["Running with dbt", "1 of 2 START sql view model a", "new build"]
     assert [t for t, _ in follower.lines] == sorted(t for t, _ in follower.lines)
+
+
+def test_report_compares_with_the_baseline_checkout(tmp_path):
+    rec = Recorder()
+    for subject, walls, cpus in (("pipeline", (110.0, 100.0, 120.0), (90.0, 80.0, 85.0)),
+                                 ("baseline", (95.0, 100.0, 90.0), (70.0, 60.0, 65.0))):
+        for r, (wall, cpu) in enumerate(zip(walls, cpus)):
+            rec.add(1, subject, "wall_s", wall, "s", r)
+            rec.add(1, subject, "cpu_s", cpu, "s", r)
+        rec.add_median(1, subject, "wall_s", "s")
+        rec.add_median(1, subject, "cpu_s", "s")
+    path = tmp_path / "summary.md"
+    report.write_markdown(rec, [1], 3, [], path, [])
+    # medians 110 / 95 and CPU 85 / 65
+    assert "| 1 | 110.0 | 95.0 | 1.16× | 1.31× |" in path.read_text(encoding="utf-8")
+
+
+def test_baseline_without_a_venv_is_refused(tmp_path, capsys):
+    assert bench_main(["--baseline", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert "no .venv/bin/python" in capsys.readouterr().err

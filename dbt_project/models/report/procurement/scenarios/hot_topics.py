@@ -87,7 +87,7 @@ def model(dbt, session):
     titles = (
         dbt.ref("fct_procurement_lots")
         .filter(
-            "status = 'awarded' and attribution = 'county' and is_smart_city"
+            "is_counted and is_smart_city"
             f" and project_name is not null and investment_year in ({years_sql})"
         )
         .project("investment_year, project_name")
