@@ -1,14 +1,21 @@
-"""Shared fixtures: small raw drops and warehouses built through the real CLI."""
+"""Shared fixtures: small raw drops and warehouses built through the real CLI.
+
+A full ``smartcounty build`` costs about a minute of fixed time and the scale-1 drop about a
+minute to write, so each is made once per session here and shared; a test that changes a build
+works on ``copy_build`` (a file copy) instead of building again. docs/testing.md lists the tiers.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +69,54 @@ def small_raw(tmp_path_factory) -> Path:
 def small_build(small_raw, tmp_path_factory) -> Build:
     """Warehouse + serving copy built from ``small_raw`` through ``smartcounty build``."""
     return build_drop(small_raw, tmp_path_factory.mktemp("wh_small"))
+
+
+def copy_build(build: Build, workdir: Path) -> Build:
+    """A private copy of ``build`` (warehouse, serving copy, validation outcomes, check parameters)
+    for a test that builds on top of it or changes it: the next build sees the same state."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for item in build.warehouse.parent.iterdir():
+        if item.name.startswith(("warehouse", "serving", "validation")) or item.name.endswith(".json"):
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, workdir / item.name)
+    return Build(build.raw, workdir / build.warehouse.name, workdir / build.serving.name, build.result)
+
+
+@pytest.fixture(scope="session")
+def scale1_raw(tmp_path_factory) -> tuple[Path, dict]:
+    """The scale-1 drop (seed 2024, what `smartcounty sample` writes by default) and its summary,
+    written once for every scale-1 test."""
+    from smartcounty.sample import generate  # noqa: PLC0415 - only the slow tier pays the import
+
+    out = tmp_path_factory.mktemp("raw_scale1")
+    return out, generate(out, scale=1.0, seed=2024)
+
+
+# ---------------------------------------------------------------- GX suites on a hand-made warehouse
+# tests/test_expectations*.py validate their suites on one small in-memory warehouse
+# (test_expectations.build_warehouse), built once per session; each test's defects are rolled back.
+@pytest.fixture(scope="session")
+def gx_warehouse():
+    from test_expectations import build_warehouse  # noqa: PLC0415 - the warehouse is that module's
+
+    con = duckdb.connect()
+    build_warehouse(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def wh(gx_warehouse):
+    """The good warehouse; every test's defects are rolled back afterwards."""
+    gx_warehouse.execute("begin transaction")
+    yield gx_warehouse
+    gx_warehouse.execute("rollback")
+
+
+def failed_keys(outcome) -> set[tuple[str, str]]:
+    """(expectation, column or columns) of each failed expectation of a suite's outcome."""
+    keys = set()
+    for f in outcome.failed:
+        kw = f["kwargs"]
+        target = kw.get("column") or kw.get("column_A") or ",".join(kw.get("column_list") or []) or ""
+        keys.add((f["expectation"], target))
+    return keys
