@@ -7,6 +7,8 @@ works on ``copy_build`` (a file copy) instead of building again. docs/testing.md
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -57,18 +59,77 @@ def build_drop(raw: Path, workdir: Path, check: bool = True, check_params: dict 
     return Build(raw, warehouse, serving, done)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reuse-small-build", action="store_true",
+        help="keep small_raw and small_build in pytest's cache and reuse them while nothing they are made "
+             "from (pipeline code, dbt project, suites, sample, installed packages) has changed (make test-fast)")
+
+
+# What small_raw and small_build are made from (with Python and every installed package): a change
+# to any of these makes them again.
+_BUILD_INPUTS = ("smartcounty", "dagster_pipeline", "dbt_project", "expectations")
+_BUILD_OUTPUTS = {"__pycache__", "target", "logs", "dbt_packages"}
+
+
+def _inputs_key() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for dist in sorted(f"{d.metadata['Name']}={d.version}" for d in importlib.metadata.distributions()):
+        digest.update(f"\0{dist}".encode())
+    for name in _BUILD_INPUTS:
+        root = ROOT / name
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            rel = path.relative_to(ROOT)
+            if path.is_file() and path.suffix != ".pyc" and not _BUILD_OUTPUTS & set(rel.parts):
+                digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _made_once(request, name: str, target: Path, make) -> dict:
+    """``make(target)`` fills the empty folder ``target`` and returns a JSON-able record. With
+    --reuse-small-build a good result is kept in pytest's cache under the inputs' key and copied
+    back next time (a copy: tests never touch the cached files)."""
+    if not request.config.getoption("reuse_small_build") or getattr(request.config, "cache", None) is None:
+        return make(target)  # not asked for, or pytest's cache is off (-p no:cacheprovider)
+    cache = Path(request.config.cache.mkdir("smartcounty"))
+    saved = cache / f"{name}-{_inputs_key()}"
+    record = saved.with_suffix(".json")
+    if record.exists():
+        shutil.copytree(saved, target, dirs_exist_ok=True)
+        return json.loads(record.read_text(encoding="utf-8"))
+    made = make(target)
+    if made.get("returncode", 0) == 0:
+        for old in cache.glob(f"{name}-*"):  # earlier inputs' results
+            (shutil.rmtree if old.is_dir() else Path.unlink)(old)
+        shutil.copytree(target, saved)
+        record.write_text(json.dumps(made), encoding="utf-8")
+    return made
+
+
 @pytest.fixture(scope="session")
-def small_raw(tmp_path_factory) -> Path:
+def small_raw(request, tmp_path_factory) -> Path:
     """A synthetic drop at scale 0.01 (about 2,000 notices, 11,000 registry rows)."""
     raw = tmp_path_factory.mktemp("raw_small")
-    run_cli("sample", "--out", str(raw), "--scale", "0.01", "--seed", "7", check=True)
+
+    def make(target: Path) -> dict:
+        run_cli("sample", "--out", str(target), "--scale", "0.01", "--seed", "7", check=True)
+        return {}
+
+    _made_once(request, "small_raw", raw, make)
     return raw
 
 
 @pytest.fixture(scope="session")
-def small_build(small_raw, tmp_path_factory) -> Build:
+def small_build(request, small_raw, tmp_path_factory) -> Build:
     """Warehouse + serving copy built from ``small_raw`` through ``smartcounty build``."""
-    return build_drop(small_raw, tmp_path_factory.mktemp("wh_small"))
+    workdir = tmp_path_factory.mktemp("wh_small")
+
+    def make(target: Path) -> dict:
+        done = build_drop(small_raw, target).result
+        return {"args": done.args, "returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+    done = subprocess.CompletedProcess(**_made_once(request, "small_build", workdir, make))
+    return Build(small_raw, workdir / "warehouse.duckdb", workdir / "serving.duckdb", done)
 
 
 def copy_build(build: Build, workdir: Path) -> Build:

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import build_drop
 
+pytestmark = pytest.mark.slow  # one full build of the hand-made drop
+
 PROC_HEADER = ("公告ID,项目编号,项目名称,公告类型,发布日期,标项号,区划代码,区划名称,采购人,采购代理机构,采购方式,"
                "品目编码,品目名称,预算金额,中标金额,中标供应商,供应商统一社会信用代码,联系人,联系电话")
 

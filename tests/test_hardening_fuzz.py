@@ -356,6 +356,7 @@ def test_known_hostile_procurement_files(con, name, data, expect):
 # --- the full build never publishes over a hostile drop ---------------------------------------
 
 
+@pytest.mark.slow  # a build on a copy of the session's build
 @pytest.mark.timeout(300)
 def test_cli_build_with_a_hostile_file_keeps_the_serving_copy(small_build, tmp_path):
     raw = tmp_path / "raw"
