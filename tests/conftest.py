@@ -11,6 +11,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,17 +67,18 @@ def pytest_addoption(parser):
              "from (pipeline code, dbt project, suites, sample, installed packages) has changed (make test-fast)")
 
 
-# What small_raw and small_build are made from (with Python, every installed package and the
-# SMARTCOUNTY_*/DBT_* settings of the environment): a change to any of these makes them again.
+# What small_raw and small_build are made from (with Python, the installed versions of the project's
+# dependencies and the SMARTCOUNTY_*/DBT_* settings): a change to any of these makes them again.
 _BUILD_INPUTS = ("smartcounty", "dagster_pipeline", "dbt_project", "expectations")
 _BUILD_OUTPUTS = {"__pycache__", "target", "logs", "dbt_packages"}
 
 
 def _inputs_key() -> str:
     digest = hashlib.sha256(sys.version.encode())
-    # a set: an editable install is also found as *.egg-info when the repository is on sys.path
-    for dist in sorted({f"{d.metadata['Name'].lower()}={d.version}" for d in importlib.metadata.distributions()}):
-        digest.update(f"\0{dist}".encode())
+    for requirement in importlib.metadata.requires("smartcounty") or []:
+        if "extra ==" not in requirement:
+            dist = re.split(r"[\s;<>=!~\[]", requirement, maxsplit=1)[0]
+            digest.update(f"\0{dist}={importlib.metadata.version(dist)}".encode())
     for name in sorted(k for k in os.environ if k.startswith(("SMARTCOUNTY_", "DBT_"))):
         digest.update(f"\0{name}={os.environ[name]}".encode())
     for name in _BUILD_INPUTS:
