@@ -312,6 +312,7 @@ FUZZ_SETTINGS = settings(
 )
 
 
+@pytest.mark.slow  # a fuzzing run: 20-30 s of CPU each
 @pytest.mark.timeout(240)
 @FUZZ_SETTINGS
 @given(file=hostile_file("procurement"), sibling=st.booleans())
@@ -319,6 +320,7 @@ def test_procurement_loader_survives_hostile_files(con, file, sibling):
     check_file(con, "procurement", *file, with_valid_sibling=sibling)
 
 
+@pytest.mark.slow  # a fuzzing run: 20-30 s of CPU each
 @pytest.mark.timeout(240)
 @FUZZ_SETTINGS
 @given(file=hostile_file("registry"), sibling=st.booleans())
@@ -326,6 +328,7 @@ def test_registry_loader_survives_hostile_files(con, file, sibling):
     check_file(con, "registry", *file, with_valid_sibling=sibling)
 
 
+@pytest.mark.slow  # a fuzzing run: 20-30 s of CPU each
 @pytest.mark.timeout(240)
 @FUZZ_SETTINGS
 @given(file=hostile_file("connectivity"), sibling=st.booleans())
