@@ -10,7 +10,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test install manifest system-deps sample build app dev figures clean
+.PHONY: run test test-fast install manifest system-deps sample build app dev figures clean
 
 ## run: set up, generate the synthetic sample if data/raw is empty, build, serve the front end
 run: install manifest
@@ -24,6 +24,11 @@ run: install manifest
 ## test: set up (packages, dbt manifest, Chromium + CJK fonts) and run every test, dbt tests included
 test: install manifest system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-fast: the inner loop: pure functions, dbt unit tests and every page (AppTest) on one shared small
+## build, which is kept in .pytest_cache and reused while the code that makes it is unchanged (docs/testing.md)
+test-fast: install manifest
+	$(PY) -m pytest -m "not slow and not browser" --reuse-small-build $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -1,14 +1,24 @@
-"""Shared fixtures: small raw drops and warehouses built through the real CLI."""
+"""Shared fixtures: small raw drops and warehouses built through the real CLI.
+
+A full ``smartcounty build`` costs about a minute of fixed time and the scale-1 drop about a
+minute to write, so each is made once per session here and shared; a test that changes a build
+works on ``copy_build`` (a file copy) instead of building again. docs/testing.md lists the tiers.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,15 +60,129 @@ def build_drop(raw: Path, workdir: Path, check: bool = True, check_params: dict 
     return Build(raw, warehouse, serving, done)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reuse-small-build", action="store_true",
+        help="keep small_raw and small_build in pytest's cache and reuse them while nothing they are made "
+             "from (pipeline code, dbt project, suites, sample, installed packages) has changed (make test-fast)")
+
+
+# What small_raw and small_build are made from (with Python, the installed versions of the project's
+# dependencies and the SMARTCOUNTY_*/DBT_* settings): a change to any of these makes them again.
+_BUILD_INPUTS = ("smartcounty", "dagster_pipeline", "dbt_project", "expectations")
+_BUILD_OUTPUTS = {"__pycache__", "target", "logs", "dbt_packages"}
+
+
+def _inputs_key() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for requirement in importlib.metadata.requires("smartcounty") or []:
+        if "extra ==" not in requirement:
+            dist = re.split(r"[\s;<>=!~\[]", requirement, maxsplit=1)[0]
+            digest.update(f"\0{dist}={importlib.metadata.version(dist)}".encode())
+    for name in sorted(k for k in os.environ if k.startswith(("SMARTCOUNTY_", "DBT_"))):
+        digest.update(f"\0{name}={os.environ[name]}".encode())
+    for name in _BUILD_INPUTS:
+        root = ROOT / name
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            rel = path.relative_to(ROOT)
+            if path.is_file() and path.suffix != ".pyc" and not _BUILD_OUTPUTS & set(rel.parts):
+                digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _made_once(request, name: str, target: Path, make) -> dict:
+    """``make(target)`` fills the empty folder ``target`` and returns a JSON-able record. With
+    --reuse-small-build a good result is kept in pytest's cache under the inputs' key and copied
+    back next time (a copy: tests never touch the cached files)."""
+    if not request.config.getoption("reuse_small_build") or getattr(request.config, "cache", None) is None:
+        return make(target)  # not asked for, or pytest's cache is off (-p no:cacheprovider)
+    cache = Path(request.config.cache.mkdir("smartcounty"))
+    saved = cache / f"{name}-{_inputs_key()}"
+    record = saved.with_suffix(".json")
+    if record.exists():
+        shutil.copytree(saved, target, dirs_exist_ok=True)
+        return json.loads(record.read_text(encoding="utf-8"))
+    made = make(target)
+    if made.get("returncode", 0) == 0:
+        for old in cache.glob(f"{name}-*"):  # earlier inputs' results
+            (shutil.rmtree if old.is_dir() else Path.unlink)(old)
+        shutil.copytree(target, saved)
+        record.write_text(json.dumps(made), encoding="utf-8")
+    return made
+
+
 @pytest.fixture(scope="session")
-def small_raw(tmp_path_factory) -> Path:
+def small_raw(request, tmp_path_factory) -> Path:
     """A synthetic drop at scale 0.01 (about 2,000 notices, 11,000 registry rows)."""
     raw = tmp_path_factory.mktemp("raw_small")
-    run_cli("sample", "--out", str(raw), "--scale", "0.01", "--seed", "7", check=True)
+
+    def make(target: Path) -> dict:
+        run_cli("sample", "--out", str(target), "--scale", "0.01", "--seed", "7", check=True)
+        return {}
+
+    _made_once(request, "small_raw", raw, make)
     return raw
 
 
 @pytest.fixture(scope="session")
-def small_build(small_raw, tmp_path_factory) -> Build:
+def small_build(request, small_raw, tmp_path_factory) -> Build:
     """Warehouse + serving copy built from ``small_raw`` through ``smartcounty build``."""
-    return build_drop(small_raw, tmp_path_factory.mktemp("wh_small"))
+    workdir = tmp_path_factory.mktemp("wh_small")
+
+    def make(target: Path) -> dict:
+        done = build_drop(small_raw, target).result
+        return {"args": done.args, "returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+    done = subprocess.CompletedProcess(**_made_once(request, "small_build", workdir, make))
+    return Build(small_raw, workdir / "warehouse.duckdb", workdir / "serving.duckdb", done)
+
+
+def copy_build(build: Build, workdir: Path) -> Build:
+    """A private copy of ``build`` (warehouse, serving copy, validation outcomes, check parameters)
+    for a test that builds on top of it or changes it: the next build sees the same state."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for item in build.warehouse.parent.iterdir():
+        if item.name.startswith(("warehouse", "serving", "validation")) or item.name.endswith(".json"):
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, workdir / item.name)
+    return Build(build.raw, workdir / build.warehouse.name, workdir / build.serving.name, build.result)
+
+
+@pytest.fixture(scope="session")
+def scale1_raw(tmp_path_factory) -> tuple[Path, dict]:
+    """The scale-1 drop (seed 2024, what `smartcounty sample` writes by default) and its summary,
+    written once for every scale-1 test."""
+    from smartcounty.sample import generate  # noqa: PLC0415 - only the slow tier pays the import
+
+    out = tmp_path_factory.mktemp("raw_scale1")
+    return out, generate(out, scale=1.0, seed=2024)
+
+
+# ---------------------------------------------------------------- GX suites on a hand-made warehouse
+# tests/test_expectations*.py validate their suites on one small in-memory warehouse
+# (test_expectations.build_warehouse), built once per session; each test's defects are rolled back.
+@pytest.fixture(scope="session")
+def gx_warehouse():
+    from test_expectations import build_warehouse  # noqa: PLC0415 - the warehouse is that module's
+
+    con = duckdb.connect()
+    build_warehouse(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def wh(gx_warehouse):
+    """The good warehouse; every test's defects are rolled back afterwards."""
+    gx_warehouse.execute("begin transaction")
+    yield gx_warehouse
+    gx_warehouse.execute("rollback")
+
+
+def failed_keys(outcome) -> set[tuple[str, str]]:
+    """(expectation, column or columns) of each failed expectation of a suite's outcome."""
+    keys = set()
+    for f in outcome.failed:
+        kw = f["kwargs"]
+        target = kw.get("column") or kw.get("column_A") or ",".join(kw.get("column_list") or []) or ""
+        keys.add((f["expectation"], target))
+    return keys

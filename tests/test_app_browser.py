@@ -23,18 +23,18 @@ import duckdb
 import pytest
 
 from streamlit_app.launch import streamlit_args
-try:  # works whether or not tests/ is a package
-    from tests.app_fixture import build_fixture_serving
-except ImportError:
-    from app_fixture import build_fixture_serving
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium")
 
+# Each test has its own deadline (DevTools and HTTP reads included) and fails there with a message;
+# pytest-timeout is only the backstop, CLEANUP_S later: time to stop Streamlit and Chromium.
+OVERVIEW_DEADLINE_S, MAP_DEADLINE_S, CLEANUP_S = 75, 120, 15
+
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.timeout(90),
+    pytest.mark.timeout(OVERVIEW_DEADLINE_S + CLEANUP_S),
     pytest.mark.skipif(CHROMIUM is None, reason="chromium not on PATH (make test installs Debian chromium + fonts-noto-cjk)"),
 ]
 
@@ -58,29 +58,30 @@ def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     )
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+def _stop(*procs: subprocess.Popen) -> None:
+    """SIGTERM to every process group, SIGKILL to what is left after 3 s: at most ~5 s in all."""
+    for sig, wait in ((signal.SIGTERM, 3), (signal.SIGKILL, 2)):
+        alive = [p for p in procs if p.poll() is None]
+        for proc in alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, sig)
+        until = time.monotonic() + wait
+        for proc in alive:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.0, until - time.monotonic()))
 
 
-def _wait_http(url: str, deadline: float) -> bytes:
+def _wait_http(url: str, deadline: float, log: Path) -> bytes:
     while True:
+        remaining = deadline - time.monotonic()
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=max(0.1, min(2.0, remaining))) as response:
                 return response.read()
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
+        except OSError as error:
+            if time.monotonic() >= deadline:
+                tail = log.read_text(encoding="utf-8", errors="replace")[-1500:] if log.exists() else ""
+                raise AssertionError(f"{url} did not answer before the test's deadline ({error}); "
+                                     f"{log.name}:\n{tail}") from None
             time.sleep(0.2)
 
 
@@ -108,7 +109,11 @@ class Cdp:
     async def send(self, method: str, **params):
         self.next_id += 1
         my_id = self.next_id
-        await self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
+        try:
+            await asyncio.wait_for(self.ws.send(json.dumps({"id": my_id, "method": method, "params": params})),
+                                   timeout=max(0.1, self.deadline - time.monotonic()))
+        except TimeoutError:
+            raise AssertionError(f"Chromium did not take {method} before the test's deadline") from None
         while True:
             message = await self._recv(method)
             if message.get("id") == my_id:
@@ -171,14 +176,23 @@ def _app_in_chromium(serving: Path, tmp_path: Path, deadline: float):
         env, tmp_path / "chromium.log",
     )
     try:
-        _wait_http(f"http://127.0.0.1:{app_port}/_stcore/health", deadline)
-        _wait_http(f"http://127.0.0.1:{cdp_port}/json/version", deadline)
-        targets = json.loads(_wait_http(f"http://127.0.0.1:{cdp_port}/json/list", deadline))
+        _wait_http(f"http://127.0.0.1:{app_port}/_stcore/health", deadline, tmp_path / "streamlit.log")
+        _wait_http(f"http://127.0.0.1:{cdp_port}/json/version", deadline, tmp_path / "chromium.log")
+        targets = json.loads(_wait_http(f"http://127.0.0.1:{cdp_port}/json/list", deadline, tmp_path / "chromium.log"))
         ws_url = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
         yield ws_url, f"http://127.0.0.1:{app_port}"
     finally:
-        _stop(browser)
-        _stop(app)
+        _stop(browser, app)
+
+
+async def _connect(ws_url: str, deadline: float):
+    import websockets
+
+    try:
+        return await websockets.connect(ws_url, max_size=None, open_timeout=max(0.1, deadline - time.monotonic()),
+                                        close_timeout=1)
+    except TimeoutError:
+        raise AssertionError("Chromium's DevTools socket did not open before the test's deadline") from None
 
 
 def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) -> None:
@@ -187,7 +201,7 @@ def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) 
     shutil.copyfile(small_build.serving, serving)
     headline = _headline_texts(serving)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    deadline = started + 75
+    deadline = started + OVERVIEW_DEADLINE_S
     with _app_in_chromium(serving, tmp_path, deadline) as (ws_url, base):
         overview_text, overview_png, scenarios_png = asyncio.run(_drive(ws_url, base, headline, deadline))
 
@@ -196,14 +210,12 @@ def test_overview_and_scenarios_render_in_chromium(tmp_path: Path, small_build) 
     assert "总览" in overview_text and "数据质量" in overview_text  # Chinese navigation
     assert _pixel_stddev(overview_png) > 10, "overview screenshot looks blank"
     assert _pixel_stddev(scenarios_png) > 10, "scenarios screenshot looks blank"
-    assert time.monotonic() - started < 90
+    assert time.monotonic() - started < OVERVIEW_DEADLINE_S + CLEANUP_S
 
 
 async def _drive(ws_url: str, base: str, headline: list[str], deadline: float):
-    import websockets
-
     no_exception = "!document.querySelector('[data-testid=\"stException\"]')"
-    async with websockets.connect(ws_url, max_size=None) as ws:
+    async with await _connect(ws_url, deadline) as ws:
         cdp = Cdp(ws, deadline)
         await cdp.send("Page.enable")
         # A deep link as the very first request of a fresh server: the page must still run inside
@@ -236,7 +248,7 @@ def _cjk_families() -> set[str]:
     return {name.strip() for line in listing.splitlines() for name in line.split(",") if name.strip()}
 
 
-@pytest.mark.timeout(150)
+@pytest.mark.timeout(MAP_DEADLINE_S + CLEANUP_S)
 def test_recommendations_map_draws_111_counties_with_cjk_legend_and_names(tmp_path: Path, small_build) -> None:
     started = time.monotonic()
     serving = tmp_path / "serving.duckdb"
@@ -247,7 +259,7 @@ def test_recommendations_map_draws_111_counties_with_cjk_legend_and_names(tmp_pa
     assert cjk, "no font with Chinese glyphs is installed (make test installs fonts-noto-cjk)"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # Our own deadline, well inside pytest-timeout, so a hang fails here with a message.
-    deadline = started + 120
+    deadline = started + MAP_DEADLINE_S
     with _app_in_chromium(serving, tmp_path, deadline) as (ws_url, base):
         result = asyncio.run(_drive_map(ws_url, base, deadline))
 
@@ -263,9 +275,7 @@ def test_recommendations_map_draws_111_counties_with_cjk_legend_and_names(tmp_pa
 
 
 async def _drive_map(ws_url: str, base: str, deadline: float) -> dict:
-    import websockets
-
-    async with websockets.connect(ws_url, max_size=None) as ws:
+    async with await _connect(ws_url, deadline) as ws:
         cdp = Cdp(ws, deadline)
         for domain in ("Page", "DOM", "CSS"):
             await cdp.send(f"{domain}.enable")
@@ -294,3 +304,22 @@ async def _drive_map(ws_url: str, base: str, deadline: float) -> dict:
             fonts[f"{part}_fonts"] = (await cdp.send("CSS.getPlatformFontsForNode", nodeId=node["nodeId"]))["fonts"]
         png = await cdp.screenshot(SCREENSHOTS / "recommendations.png")
     return {"shapes": shapes, "legend": legend, "tooltip": tooltip, "png": png, **fonts}
+
+
+# ---------------------------------------------------------------- the deadlines themselves
+def test_a_silent_browser_fails_at_the_deadline_with_its_own_message(tmp_path: Path) -> None:
+    class Silent:  # a DevTools socket that takes commands and never answers
+        async def send(self, message: str) -> None:
+            pass
+
+        async def recv(self) -> str:
+            await asyncio.sleep(3600)
+
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match="did not answer Page.enable before the test's deadline"):
+        asyncio.run(Cdp(Silent(), started + 0.5).send("Page.enable"))
+    log = tmp_path / "streamlit.log"
+    log.write_text("Traceback: the app did not start", encoding="utf-8")
+    with pytest.raises(AssertionError, match="did not answer before the test's deadline(.|\n)*the app did not start"):
+        _wait_http(f"http://127.0.0.1:{_free_port()}/_stcore/health", time.monotonic() + 0.5, log)
+    assert time.monotonic() - started < 5

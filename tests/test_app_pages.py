@@ -22,11 +22,6 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-try:  # works whether or not tests/ is a package
-    from tests.app_fixture import build_fixture_serving
-except ImportError:
-    from app_fixture import build_fixture_serving
-
 APP_DIR = Path(__file__).resolve().parent.parent / "streamlit_app"
 APP = APP_DIR / "app.py"
 TIMEOUT = 60
@@ -436,17 +431,19 @@ def test_english_switch_translates_labels_across_pages(env: Path) -> None:
     assert set(rows["Reason code"]) == {"unknown_status"}
 
 
-def test_new_publish_shows_up_without_clearing_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    serving = build_fixture_serving(tmp_path / "serving.duckdb")
+def test_new_publish_shows_up_without_clearing_caches(small_build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serving = shutil.copy(small_build.serving, tmp_path / "serving.duckdb")
     monkeypatch.setenv("SMARTCOUNTY_SERVING", str(serving))
+    with_sc, total = sql(serving, "select counties_with_smart_city, counties_total from report.county_coverage").iloc[0]
     at = open_page()
-    assert "9 / 111" in metrics(at).values()
-    fresh = build_fixture_serving(tmp_path / "next" / "serving.duckdb")
+    assert f"{with_sc} / {total}" in metrics(at).values()
+    fresh = shutil.copy(small_build.serving, tmp_path / "next.duckdb")
+    changed = 42 if with_sc != 42 else 41
     with duckdb.connect(str(fresh)) as con:
-        con.execute("update report.county_coverage set counties_with_smart_city = 42")
+        con.execute("update report.county_coverage set counties_with_smart_city = ?", [changed])
     os.replace(fresh, serving)  # what the publish step does
     at.run()
-    assert "42 / 111" in metrics(at).values()
+    assert f"{changed} / {total}" in metrics(at).values()
 
 
 def test_missing_serving_copy_shows_friendly_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -458,9 +455,18 @@ def test_missing_serving_copy_shows_friendly_message(tmp_path: Path, monkeypatch
     assert any("smartcounty build" in i.value for i in at.info)
 
 
-def test_copy_published_before_the_scorecard_asks_for_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The hand-made copy predates the scorecard and integrity relations, like an old publish.
-    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(build_fixture_serving(tmp_path / "serving.duckdb")))
+# Relations a publish from before the county scorecard and the integrity flags did not have.
+NEWER_RELATIONS = ("report.county_scorecard", "report.county_scorecard_indicators", "report.county_integrity",
+                   "report.integrity_flags", "report.supplier_locality", "marts.dim_supplier")
+
+
+def test_copy_published_before_the_scorecard_asks_for_a_rebuild(small_build, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    serving = shutil.copy(small_build.serving, tmp_path / "serving.duckdb")
+    with duckdb.connect(str(serving)) as con:  # an old publish: the newer relations are absent
+        for relation in NEWER_RELATIONS:
+            con.execute(f"drop table {relation}")
+    monkeypatch.setenv("SMARTCOUNTY_SERVING", str(serving))
     for page, relation in (("scorecard", "report.county_scorecard"), ("integrity", "report.county_integrity")):
         at = open_page(page)
         assert any(relation in i.value and "smartcounty build" in i.value for i in at.info), page
@@ -468,8 +474,8 @@ def test_copy_published_before_the_scorecard_asks_for_a_rebuild(tmp_path: Path, 
     assert not any("图7-附4" in h.value or "图7-附5" in h.value for h in at.subheader)
 
 
-def test_locked_serving_copy_shows_busy_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    serving = shutil.copy(build_fixture_serving(tmp_path / "src" / "serving.duckdb"), tmp_path / "serving.duckdb")
+def test_locked_serving_copy_shows_busy_message(small_build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serving = shutil.copy(small_build.serving, tmp_path / "serving.duckdb")
     monkeypatch.setenv("SMARTCOUNTY_SERVING", str(serving))
     # Another process holds the file read-write, as an in-place writer would.
     holder = subprocess.Popen(

@@ -12,6 +12,7 @@ import time
 import urllib.request
 
 import duckdb
+import pytest
 
 from dagster_pipeline.project import ensure_manifest
 from smartcounty.serving import docs_site
@@ -71,6 +72,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # dbt docs generate
 def test_docs_command_writes_the_site_and_serves_it_on_loopback(small_build, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(small_build.warehouse, warehouse)

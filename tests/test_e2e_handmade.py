@@ -15,6 +15,8 @@ from conftest import build_drop
 from smartcounty.constants import USCC_CHARSET, USCC_WEIGHTS, network_index_weights
 from smartcounty.rawload.spec import PROCUREMENT, REGISTRY
 
+pytestmark = pytest.mark.slow  # one full build of the hand-made drop
+
 PROC_HEADER = ",".join(PROCUREMENT.headers)
 
 

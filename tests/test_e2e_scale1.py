@@ -12,11 +12,9 @@ from conftest import build_drop, run_cli
 pytestmark = pytest.mark.slow
 
 
-def test_scale1_sample_build_reconciles(tmp_path):
-    raw = tmp_path / "raw"
-    started = time.perf_counter()
-    run_cli("sample", "--out", str(raw), "--scale", "1", check=True)
-    sample_s = time.perf_counter() - started
+def test_scale1_sample_build_reconciles(scale1_raw, tmp_path):
+    raw, summary = scale1_raw  # what `smartcounty sample --scale 1` writes, shared with test_sample.py
+    sample_s = summary["seconds"]
     started = time.perf_counter()
     build = build_drop(raw, tmp_path)
     build_s = time.perf_counter() - started

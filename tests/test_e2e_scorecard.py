@@ -15,6 +15,8 @@ import pytest
 from conftest import build_drop
 from test_e2e_handmade import CONN_HEADER, PROC_HEADER, REG_HEADER, enterprise, uscc, write
 
+pytestmark = pytest.mark.slow  # one full build of the hand-made scorecard drop
+
 A, B, C = "450325", "450981", "451225"
 RESULT = "中标(成交)结果公告"
 

@@ -17,6 +17,8 @@ from conftest import build_drop
 from test_e2e_handmade import PROC_HEADER, REG_HEADER, enterprise, uscc
 from smartcounty.constants import PERSONAL_COLUMNS
 
+pytestmark = pytest.mark.slow  # one full build of the hand-made supplier drop
+
 RESULT, TENDER, CORRECTION, TERMINATED = "中标(成交)结果公告", "采购公告", "更正公告", "终止公告"
 
 

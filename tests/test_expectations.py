@@ -38,6 +38,7 @@ from expectations.suites import (
 
 from test_expectations_integrity import add_integrity_relations
 from scorecard_helpers import add_scorecard_tables
+from conftest import failed_keys
 from smartcounty.rawload.spec import CONNECTIVITY, PROCUREMENT, REGISTRY
 
 SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
@@ -228,29 +229,7 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     add_scorecard_tables(con)  # the scorecard suites' own defect tests: test_expectations_scorecard.py
 
 
-@pytest.fixture(scope="module")
-def _warehouse():
-    con = duckdb.connect()
-    build_warehouse(con)
-    yield con
-    con.close()
-
-
-@pytest.fixture()
-def wh(_warehouse):
-    """The good warehouse; every test's defects are rolled back afterwards."""
-    _warehouse.execute("begin transaction")
-    yield _warehouse
-    _warehouse.execute("rollback")
-
-
-def _failed_keys(outcome) -> set[tuple[str, str]]:
-    keys = set()
-    for f in outcome.failed:
-        kw = f["kwargs"]
-        target = kw.get("column") or kw.get("column_A") or ",".join(kw.get("column_list") or []) or ""
-        keys.add((f["expectation"], target))
-    return keys
+# The fixtures gx_warehouse (build_warehouse, once per session) and wh are in conftest.py.
 
 
 @pytest.mark.parametrize("module", SUITES, ids=suite_name)
@@ -355,7 +334,7 @@ def test_suite_fails_on_exactly_the_expected_expectation(wh, module, defect, exp
     wh.execute(defect)
     outcome = validate(wh, module)
     assert not outcome.passed
-    assert _failed_keys(outcome) == expected
+    assert failed_keys(outcome) == expected
     assert outcome.severity == "ERROR"
     assert all(f["unexpected_count"] or f.get("observed_value") is not None or f.get("missing")
                for f in outcome.failed)
@@ -377,7 +356,7 @@ def test_figure_mismatch_is_a_warning_not_an_error(wh):
     wh.execute("update report.figure_reconciliation set matches = false where figure_id = 'F09'")
     outcome = validate(wh, figure_reconciliation)
     assert not outcome.passed and outcome.severity == "WARN" and not outcome.blocking
-    assert _failed_keys(outcome) == {(IN_SET, "matches")}
+    assert failed_keys(outcome) == {(IN_SET, "matches")}
     assert outcome.failed[0]["examples"] == [{"matches": False, "row_key": "F09"}]
 
 
@@ -494,12 +473,12 @@ def test_sampled_suite_still_sees_every_duplicate_key(wh):
     outcome = validate(wh, fct_procurement_lots, {"sample_rows": 3})
     assert outcome.statistics["sampled"] is True and outcome.statistics["table_rows"] == 22
     assert outcome.row_count == 3 + 2  # the sample plus both rows of the duplicated key
-    assert _failed_keys(outcome) == {(BETWEEN, "lot_id_rows")}
+    assert failed_keys(outcome) == {(BETWEEN, "lot_id_rows")}
 
 
 def test_report_years_are_a_parameter(wh):
     outcome = validate(wh, fig1_investment_share, {"report_years": [2021, 2022, 2023]})
-    assert _failed_keys(outcome) == {("expect_table_row_count_to_equal", ""),
+    assert failed_keys(outcome) == {("expect_table_row_count_to_equal", ""),
                                      ("expect_column_distinct_values_to_equal_set", "year")}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from conftest import failed_keys
 from expectations.runner import validate
 from expectations.suites import county_integrity, integrity_flag_rates, integrity_flags, supplier_locality
 
@@ -65,32 +66,6 @@ def add_integrity_relations(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-@pytest.fixture(scope="module")
-def _warehouse():
-    from test_expectations import build_warehouse  # noqa: PLC0415 - it calls add_integrity_relations
-
-    con = duckdb.connect()
-    build_warehouse(con)
-    yield con
-    con.close()
-
-
-@pytest.fixture()
-def wh(_warehouse):
-    _warehouse.execute("begin transaction")
-    yield _warehouse
-    _warehouse.execute("rollback")
-
-
-def _failed_keys(outcome) -> set[tuple[str, str]]:
-    keys = set()
-    for f in outcome.failed:
-        kw = f["kwargs"]
-        target = kw.get("column") or ",".join(kw.get("column_list") or []) or ""
-        keys.add((f["expectation"], target))
-    return keys
-
-
 BETWEEN = "expect_column_values_to_be_between"
 IN_SET = "expect_column_values_to_be_in_set"
 ROWS = "expect_table_row_count_to_equal"
@@ -136,7 +111,7 @@ def test_suite_fails_on_exactly_the_expected_expectation(wh, module, defect, exp
     wh.execute(defect)
     outcome = validate(wh, module)
     assert not outcome.passed and outcome.severity == "ERROR"
-    assert _failed_keys(outcome) == expected
+    assert failed_keys(outcome) == expected
 
 
 @pytest.mark.parametrize(("single_source_lots", "expected"), [(4, "WARN"), (12, "ERROR")])

@@ -1,48 +1,20 @@
 """GX suites of the county scorecard (scorecard.md): each passes on a consistent pair of
 scorecard relations and fails, on exactly the expected expectation, when one crafted defect is
-introduced; the spread check is a warning, never blocking."""
+introduced; the spread check is a warning, never blocking. The relations are those of
+tests/scorecard_helpers.py in the shared warehouse of conftest.py (fixture ``wh``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import pytest
 
 from expectations.runner import SUITES, validate
 from expectations.suites import county_scorecard, county_scorecard_indicators, county_scorecard_spread
-from scorecard_helpers import add_scorecard_tables
+from conftest import failed_keys
 
-SEEDS = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds"
 BETWEEN = "expect_column_values_to_be_between"
 IN_SET = "expect_column_values_to_be_in_set"
 UNIQUE = "expect_compound_columns_to_be_unique"
 ROW_COUNT = "expect_table_row_count_to_equal"
-
-
-@pytest.fixture(scope="module")
-def _warehouse():
-    con = duckdb.connect()
-    for schema in ("marts", "report"):
-        con.execute(f"create schema {schema}")
-    con.execute(f"""create table marts.dim_county as
-        select county_code, county_name, prefecture_name
-        from read_csv('{SEEDS / "guangxi_counties.csv"}', header = true, types = {{'county_code': 'VARCHAR'}})""")
-    add_scorecard_tables(con)
-    yield con
-    con.close()
-
-
-@pytest.fixture()
-def wh(_warehouse):
-    _warehouse.execute("begin transaction")
-    yield _warehouse
-    _warehouse.execute("rollback")
-
-
-def failed_keys(outcome) -> set[tuple[str, str]]:
-    return {(f["expectation"], f["kwargs"].get("column") or ",".join(f["kwargs"].get("column_list") or []))
-            for f in outcome.failed}
 
 
 def test_suites_are_registered():

@@ -75,6 +75,7 @@ def test_parquet_round_trip_matches_the_serving_copy(small_build, tmp_path):
         assert len(types) == len(rel["columns"])
 
 
+@pytest.mark.slow  # writes and reads back the whole serving copy as XLSX: about 20 s of CPU
 def test_xlsx_round_trip_matches_the_serving_copy(small_build, tmp_path):
     out = tmp_path / "xlsx"
     manifest = export.export(small_build.serving, out, "xlsx")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, cli_env, run_cli
+from conftest import ROOT, cli_env, copy_build, run_cli
 from rawload_helpers import SEEDS_DIR, HEADERS, connectivity_row, csv_text, procurement_row, write
 from dagster_pipeline import reaper
 from smartcounty import cli, settings
@@ -435,15 +434,6 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _copy_build(small_build, target: Path) -> tuple[Path, Path]:
-    """A copy of the good build's warehouse and serving copy (and its validation outcomes)."""
-    target.mkdir()
-    for item in small_build.warehouse.parent.iterdir():
-        if item.name.startswith(("warehouse", "serving", "validation")) or item.name.endswith(".json"):
-            (shutil.copytree if item.is_dir() else shutil.copy2)(item, target / item.name)
-    return target / "warehouse.duckdb", target / "serving.duckdb"
-
-
 def _raw_counts(warehouse: Path) -> dict:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return _raw_state(con)
@@ -459,10 +449,12 @@ def _header_only_drop(raw: Path) -> None:
         write(raw, f"{source}/only_header.csv", csv_text(headers, []))
 
 
+@pytest.mark.slow  # `smartcounty build` on a copy of the session's build
 @pytest.mark.parametrize("drop", ["empty_folder", "header_only"])
 def test_after_a_good_build_a_hollow_drop_is_refused(small_build, tmp_path, drop):
     assert small_build.result.returncode == 0
-    warehouse, serving = _copy_build(small_build, tmp_path / "wh")
+    copy = copy_build(small_build, tmp_path / "wh")  # conftest: warehouse, serving copy, validation outcomes
+    warehouse, serving = copy.warehouse, copy.serving
     raw = tmp_path / "raw"
     raw.mkdir()
     if drop == "header_only":
@@ -479,8 +471,10 @@ def test_after_a_good_build_a_hollow_drop_is_refused(small_build, tmp_path, drop
     assert not list(serving.parent.glob("serving.duckdb.tmp-*"))
 
 
+@pytest.mark.slow  # `smartcounty build` on a copy of the session's build
 def test_allow_shrink_passes_the_guard_but_empty_sources_still_fail_their_volume_check(small_build, tmp_path):
-    warehouse, serving = _copy_build(small_build, tmp_path / "wh")
+    copy = copy_build(small_build, tmp_path / "wh")  # conftest: warehouse, serving copy, validation outcomes
+    warehouse, serving = copy.warehouse, copy.serving
     raw = tmp_path / "raw"
     _header_only_drop(raw)
     serving_before = _sha(serving)
@@ -492,8 +486,10 @@ def test_allow_shrink_passes_the_guard_but_empty_sources_still_fail_their_volume
     assert _sha(serving) == serving_before
 
 
+@pytest.mark.slow  # `smartcounty build` on a copy of the session's build
 def test_after_a_good_build_serving_equal_to_warehouse_is_refused(small_build, tmp_path):
-    warehouse, serving = _copy_build(small_build, tmp_path / "wh")
+    copy = copy_build(small_build, tmp_path / "wh")  # conftest: warehouse, serving copy, validation outcomes
+    warehouse, serving = copy.warehouse, copy.serving
     before, serving_before = _sha(warehouse), _sha(serving)
     done = _build(small_build.raw, warehouse, warehouse)
     assert done.returncode == 1

@@ -230,6 +230,7 @@ def crash_run(small_build, tmp_path_factory) -> CrashRun:
                     small_build.serving)
 
 
+@pytest.mark.slow  # four killed builds and a full one
 @pytest.mark.parametrize("phase", [p.phase for p in KILL_POINTS])
 def test_a_killed_build_leaves_everything_usable(crash_run, phase):
     kill = crash_run.kills[phase]
@@ -250,6 +251,7 @@ def test_a_killed_build_leaves_everything_usable(crash_run, phase):
         assert kill.temp_files == []
 
 
+@pytest.mark.slow  # four killed builds and a full one
 def test_the_next_build_succeeds_and_equals_a_clean_build(crash_run):
     done = crash_run.final
     assert done.returncode == 0, done.stderr[-3000:]

@@ -312,6 +312,7 @@ FUZZ_SETTINGS = settings(
 )
 
 
+@pytest.mark.slow  # a fuzzing run: 20-30 s of CPU each
 @pytest.mark.timeout(240)
 @FUZZ_SETTINGS
 @given(file=hostile_file("procurement"), sibling=st.booleans())
@@ -319,6 +320,7 @@ def test_procurement_loader_survives_hostile_files(con, file, sibling):
     check_file(con, "procurement", *file, with_valid_sibling=sibling)
 
 
+@pytest.mark.slow  # a fuzzing run: 20-30 s of CPU each
 @pytest.mark.timeout(240)
 @FUZZ_SETTINGS
 @given(file=hostile_file("registry"), sibling=st.booleans())
@@ -326,6 +328,7 @@ def test_registry_loader_survives_hostile_files(con, file, sibling):
     check_file(con, "registry", *file, with_valid_sibling=sibling)
 
 
+@pytest.mark.slow  # a fuzzing run: 20-30 s of CPU each
 @pytest.mark.timeout(240)
 @FUZZ_SETTINGS
 @given(file=hostile_file("connectivity"), sibling=st.booleans())
@@ -356,6 +359,7 @@ def test_known_hostile_procurement_files(con, name, data, expect):
 # --- the full build never publishes over a hostile drop ---------------------------------------
 
 
+@pytest.mark.slow  # a build on a copy of the session's build
 @pytest.mark.timeout(300)
 def test_cli_build_with_a_hostile_file_keeps_the_serving_copy(small_build, tmp_path):
     raw = tmp_path / "raw"

@@ -21,6 +21,8 @@ import pytest
 
 from conftest import ROOT, cli_env, run_cli
 
+pytestmark = pytest.mark.slow  # three samples and three full builds
+
 READERS = 4
 SEEDS = (11, 12, 13)
 # built_at and an order-independent digest of a whole report relation, in one statement.

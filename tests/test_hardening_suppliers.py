@@ -199,6 +199,7 @@ def fuzzed(tmp_path_factory):
     con.close()
 
 
+@pytest.mark.slow  # the module's full build of the fuzzed drop
 def test_nothing_is_lost(fuzzed):
     lots, con = fuzzed
     notices = sum(len(lot.notices) for lot in lots)
@@ -209,6 +210,7 @@ def test_nothing_is_lost(fuzzed):
     assert con.execute("select count(*) from marts.fct_procurement_lots").fetchone() == (len(lots),)
 
 
+@pytest.mark.slow  # the module's full build of the fuzzed drop
 def test_every_lot_attribute_follows_the_contract(fuzzed):
     lots, con = fuzzed
     cur = con.execute("select * from marts.fct_procurement_lots")
@@ -229,6 +231,7 @@ def test_every_lot_attribute_follows_the_contract(fuzzed):
     assert any(v["status"] == "not_awarded" for v in values)
 
 
+@pytest.mark.slow  # the module's full build of the fuzzed drop
 def test_rules_hold_downstream(fuzzed):
     _, con = fuzzed
     # a lot named by a flag is counted informatization; every counted lot has a locality

@@ -17,9 +17,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from conftest import build_drop, cli_env, run_cli
+from conftest import build_drop, cli_env, copy_build, run_cli
 
-pytestmark = pytest.mark.slow  # three builds of a 0.01-scale drop
+# four builds of a 0.01-scale drop; each test starts from a copy of the session's full build
+pytestmark = pytest.mark.slow
 
 NEW_DAY_FILE = "procurement/zfcg_2024-07-01.csv"  # sorts before zfcg_2024Q1.csv ('-' < 'Q')
 DAY = "2024-07-01"
@@ -149,10 +150,11 @@ def add_connectivity_revision(raw) -> str:
     return "connectivity/zz_revision.csv"
 
 
-def test_incremental_build_equals_full_build(small_raw, tmp_path):
+def test_incremental_build_equals_full_build(small_build, tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(small_raw, raw)
-    first = build_drop(raw, tmp_path / "incremental")
+    shutil.copytree(small_build.raw, raw)
+    # the full build of the same files elsewhere: the state records file names and hashes, not folders
+    first = copy_build(small_build, tmp_path / "incremental")
     assert "full build (no previous warehouse)" in first.result.stderr
 
     # Nothing changed: nothing parsed, no dbt, no checks rerun; the publish still happens.
@@ -198,8 +200,8 @@ def test_incremental_build_equals_full_build(small_raw, tmp_path):
     assert query(incremental.warehouse, "select count(*) as n from incremental.changed_projects")[0]["n"] == 0
 
 
-def test_full_refresh_flag_rebuilds_everything(small_raw, tmp_path):
-    first = build_drop(small_raw, tmp_path)
+def test_full_refresh_flag_rebuilds_everything(small_build, small_raw, tmp_path):
+    first = copy_build(small_build, tmp_path)
     assert first.result.returncode == 0
     env = cli_env(warehouse=first.warehouse, raw=small_raw, serving=first.serving)
     done = run_cli("build", "--full-refresh", env=env, check=True)

@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import Build, cli_env, run_cli
+from conftest import cli_env, copy_build, run_cli
 from smartcounty.rawload.spec import REGISTRY
+
+pytestmark = pytest.mark.slow  # two builds on copies of the session's build
 
 REG_HEADER = ",".join(REGISTRY.headers)
 
@@ -28,14 +30,6 @@ def drop_with_bad_registry_rows(small_raw: Path, target: Path, bad_rows: int) ->
     return target
 
 
-def copy_build(build: Build, workdir: Path) -> tuple[Path, Path]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    warehouse, serving = workdir / "warehouse.duckdb", workdir / "serving.duckdb"
-    shutil.copyfile(build.warehouse, warehouse)
-    shutil.copyfile(build.serving, serving)
-    return warehouse, serving
-
-
 def registry_rows(small_raw: Path) -> int:
     con = duckdb.connect()
     total = 0
@@ -48,7 +42,8 @@ def registry_rows(small_raw: Path) -> int:
 
 @pytest.mark.timeout(600)
 def test_error_band_blocks_publish_and_keeps_serving_copy(small_build, small_raw, tmp_path):
-    warehouse, serving = copy_build(small_build, tmp_path / "wh")
+    copy = copy_build(small_build, tmp_path / "wh")
+    warehouse, serving = copy.warehouse, copy.serving
     before = sha(serving)
     # > 20 % of registry rows quarantined: the error band of quarantine_share.registry
     bad = drop_with_bad_registry_rows(small_raw, tmp_path / "raw", bad_rows=registry_rows(small_raw) // 2)
@@ -64,7 +59,8 @@ def test_error_band_blocks_publish_and_keeps_serving_copy(small_build, small_raw
 
 @pytest.mark.timeout(600)
 def test_warning_band_publishes_with_the_warning_reported(small_build, small_raw, tmp_path):
-    warehouse, serving = copy_build(small_build, tmp_path / "wh")
+    copy = copy_build(small_build, tmp_path / "wh")
+    warehouse, serving = copy.warehouse, copy.serving
     before = sha(serving)
     total = registry_rows(small_raw) + 0
     # about 10 % quarantined: inside the warning band (5 %–20 %), below the error band

@@ -1,5 +1,5 @@
 """Scale run of the raw load: a registry extract of 1.1 M rows × 16 columns and 200 k
-procurement rows (the contract's order of magnitude). Slow: run with ``-m slow``."""
+procurement rows (the contract's order of magnitude). Marked slow: `make test` runs it, `make test-fast` does not."""
 
 from __future__ import annotations
 
@@ -13,13 +13,6 @@ from smartcounty.rawload import check_drop, load_source, scan_drop
 from smartcounty.rawload.spec import PROCUREMENT, REGISTRY
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _only_when_selected(request):
-    # ~40 s: keep it out of a plain `pytest` run even where `-m "not slow"` is not passed.
-    if "slow" not in (request.config.option.markexpr or "") or "not slow" in request.config.option.markexpr:
-        pytest.skip("scale run: select it with -m slow")
 
 
 def block(make, n):
