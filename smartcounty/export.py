@@ -155,8 +155,8 @@ def write_xlsx(con, relations: list[Relation], folder: Path, rows_per_sheet: int
     ``Relation.truncated_cells``.
 
     DuckDB writes each row's SpreadsheetML itself (``_row_sql``), vectorised; Python only streams
-    the rows into the zip, so memory stays bounded by a batch and time is ~30x less than a
-    per-cell writer (openpyxl or xlsxwriter ``constant_memory``)."""
+    the rows, a batch at a time, into the zip. A per-cell writer (openpyxl ``write_only``, or
+    xlsxwriter ``constant_memory``, no faster) spent 55 s of CPU on 115k rows; this spends 4 s."""
     for rel in relations:
         if len(rel.columns) > SHEET_COLUMNS_MAX:
             raise ExportError(f"{rel.qualified} has {len(rel.columns)} columns, more than an Excel sheet holds "
@@ -230,7 +230,7 @@ def _split(reader, rows_per_sheet: int):
 # types, relationships, the workbook with its sheet list, styles (a date, a date-time and a bold
 # header format) and the worksheets. Cells carry explicit types: numbers as numbers, dates as
 # date serials with a date format, text as inline strings, NULL as no cell.
-_ZIP_LEVEL = 1  # zlib's fastest: ~3x faster than the default 6 for a file ~15 % larger
+_ZIP_LEVEL = 1  # zlib's fastest: a third less CPU than the default 6 for a file a quarter larger
 _BATCH_ROWS = 2048  # DuckDB's vector size; larger batches cost memory (20,000: +110 MiB peak) and gain nothing
 _STYLE_DATE, _STYLE_DATETIME, _STYLE_HEADER = 1, 2, 3
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
