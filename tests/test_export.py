@@ -9,7 +9,6 @@ import math
 import zipfile
 from datetime import datetime
 from decimal import Decimal
-
 from xml.etree import ElementTree
 
 import duckdb
