@@ -149,9 +149,9 @@ def write_parquet(con, relations: list[Relation], folder: Path) -> dict[str, str
 
 
 def write_xlsx(con, relations: list[Relation], folder: Path, rows_per_sheet: int = SHEET_ROWS_MAX) -> dict[str, str]:
-    """One workbook: the contents sheet (relation, sheet, rows, column, type, description), then a
-    sheet per relation; one beyond ``rows_per_sheet`` (Excel's row limit) continues on sheets
-    ``~2``, ``~3`` … Text longer than Excel's 32,767 characters per cell is cut to it and counted in
+    """One workbook: the contents sheet (relation, sheets, rows, cut cells, column, type,
+    description), then a sheet per relation; one beyond ``rows_per_sheet`` (Excel's row limit)
+    continues on sheets ``~2``, ``~3`` … Text longer than Excel's 32,767 characters per cell is cut to it and counted in
     ``Relation.truncated_cells``.
 
     DuckDB writes each row's SpreadsheetML itself (``_row_sql``), vectorised; Python only streams
