@@ -1,4 +1,6 @@
 """``smartcounty bench``: the pipeline against its engine floor and a pandas peer, per scale.
+Long because it is the bench's one plan: measuring a run, one scale, the incremental days and the
+baseline checkout share the same recorder and paths (the report is in ``report.py``).
 
 For each scale, on one generated drop: sample generation time and peak memory; the **first
 build of a fresh warehouse** (a new warehouse path and a new ``DAGSTER_HOME``: what a new user

@@ -378,6 +378,11 @@ def cmd_export(args) -> int:
     print(f"exported {len(manifest['relations'])} relations "
           f"({sum(r['rows'] for r in manifest['relations'])} rows, {size / 1e6:.1f} MB of {args.format}) "
           f"to {out} in {time.perf_counter() - started:.1f} s; schema and checksums: {out / export.MANIFEST}")
+    truncated = {r["relation"]: r["truncated_cells"] for r in manifest["relations"] if r.get("truncated_cells")}
+    if truncated:
+        print(f"warning: text cut to Excel's {export.CELL_CHARS_MAX:,} characters per cell in "
+              + ", ".join(f"{name} ({n} cells)" for name, n in truncated.items()) + "; Parquet keeps it whole",
+              file=sys.stderr)
     return 0
 
 
