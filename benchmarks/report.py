@@ -148,13 +148,15 @@ def write_markdown(rec, scales: list[float], repeats: int, single: list[float], 
                          f"{share} |")
     if any(rec.median(s, "baseline", "wall_s") for s in scales):
         lines += ["", "## Against the baseline checkout (`--baseline`, warm builds alternated, median s)", "",
-                  "| scale | this checkout s | baseline s | this / baseline | CPU this / baseline |",
-                  "|---|---|---|---|---|"]
+                  "| scale | this checkout s | baseline s | this / baseline | CPU this / baseline | first builds: "
+                  "this / baseline s |", "|---|---|---|---|---|---|"]
         for s in scales:
             pipe, base = rec.median(s, "pipeline", "wall_s"), rec.median(s, "baseline", "wall_s")
             if base:
                 lines.append(f"| {s:g} | {_fmt(pipe, 1)} | {_fmt(base, 1)} | {_ratio(pipe, base)} | "
-                             f"{_ratio(rec.median(s, 'pipeline', 'cpu_s'), rec.median(s, 'baseline', 'cpu_s'))} |")
+                             f"{_ratio(rec.median(s, 'pipeline', 'cpu_s'), rec.median(s, 'baseline', 'cpu_s'))} | "
+                             f"{_fmt(rec.median(s, 'first_build', 'wall_s'), 1)} / "
+                             f"{_fmt(rec.median(s, 'baseline_first', 'wall_s'), 1)} |")
     if problems:
         lines += ["", "## Problems", ""] + [f"- {p.splitlines()[0]}" for p in problems]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -235,7 +235,7 @@ def test_report_compares_with_the_baseline_checkout(tmp_path):
     path = tmp_path / "summary.md"
     report.write_markdown(rec, [1], 3, [], path, [])
     # medians 110 / 95 and CPU 85 / 65
-    assert "| 1 | 110.0 | 95.0 | 1.16× | 1.31× |" in path.read_text(encoding="utf-8")
+    assert "| 1 | 110.0 | 95.0 | 1.16× | 1.31× | – / – |" in path.read_text(encoding="utf-8")
 
 
 def test_baseline_without_a_venv_is_refused(tmp_path, capsys):
