@@ -215,12 +215,12 @@ def cli_env(dagster_home: Path | None = None) -> dict:
     return env
 
 
-def run_measured(cmd: list[str], env: dict, timeout: float, follow: Path | None = None):
+def run_measured(cmd: list[str], env: dict, timeout: float, follow: Path | None = None, cwd: Path = ROOT):
     """Run `cmd`: exit code, wall s, CPU s of its children, peak RSS of its process tree, its
     stderr lines and (``follow``) the lines appended to that file, each with its arrival time."""
     children_before = os.times()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, encoding="utf-8", errors="replace")
     memory = TreeMemory(proc.pid)
     memory.start()
@@ -246,18 +246,20 @@ def run_measured(cmd: list[str], env: dict, timeout: float, follow: Path | None 
 
 
 def run_build(raw: Path, warehouse: Path, serving: Path, timeout: float, fresh: bool = True,
-              dagster_home: Path | None = None, python: str = sys.executable) -> BuildRun:
+              dagster_home: Path | None = None, checkout: Path = ROOT) -> BuildRun:
     """One ``smartcounty build``; ``fresh`` deletes the warehouse first (a full build), else the
-    build is incremental on top of the last one. ``python``: another checkout's interpreter
-    (``--baseline``), whose ``smartcounty`` is then the one that builds."""
+    build is incremental on top of the last one. ``checkout``: another checkout with its own
+    ``.venv`` (``--baseline``), whose ``smartcounty`` then builds."""
     if fresh:
         for path in (warehouse, serving):
             path.unlink(missing_ok=True)
     log = warehouse.parent / "build.log"          # where the build writes dbt's output
     log.unlink(missing_ok=True)
+    python = sys.executable if checkout == ROOT else str(checkout / ".venv" / "bin" / "python")
     cmd = [python, "-m", "smartcounty.cli", "build", "--raw", str(raw), "--warehouse", str(warehouse),
            "--serving", str(serving)]
-    code, wall, cpu, peak, lines, dbt_log = run_measured(cmd, cli_env(dagster_home), timeout, follow=log)
+    # `-m` puts the working directory first on sys.path: run from the checkout whose code is meant
+    code, wall, cpu, peak, lines, dbt_log = run_measured(cmd, cli_env(dagster_home), timeout, follow=log, cwd=checkout)
     startup = next((t for t, ln in lines if ln.lstrip().startswith("▶")), None)
     text = [ln for _, ln in lines]
     return BuildRun(code, wall, cpu, peak, stage_times(text), startup, dbt_execution_s(lines, dbt_log), "".join(text))
@@ -348,7 +350,7 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
         if subject.startswith("baseline"):
             base_paths[0].parent.mkdir(parents=True, exist_ok=True)
             run = run_build(raw, *base_paths, args.timeout, dagster_home=folder / "baseline" / "dagster_home",
-                            python=str(args.baseline / ".venv" / "bin" / "python"))
+                            checkout=args.baseline.resolve())
             rec.add(scale, subject, "exit_code", run.returncode, "", r)
             log(f"scale {scale:g}: {subject.replace('_', ' ')} build {r + 1}/{repeats} "
                 f"{'ok' if run.returncode == 0 else 'FAILED'} {run.wall_s:.1f} s")
@@ -356,6 +358,7 @@ def bench_scale(scale: float, args, rec: Recorder, work: Path, log) -> list[str]
                 record_build(rec, scale, subject, run, r)
             else:
                 problems.append(f"scale {scale:g}: baseline build {r + 1} exited {run.returncode}")
+                (args.out / f"build_scale_{scale:g}_{subject}_{r + 1}.log").write_text(run.stderr, encoding="utf-8")
             continue
         run = run_build(raw, warehouse, serving, args.timeout, dagster_home=dagster_home)
         ok = run.returncode == 0
