@@ -33,6 +33,15 @@ class Build:
     result: subprocess.CompletedProcess
 
 
+def default_signals() -> None:
+    """``preexec_fn`` for a child the test stops with a signal: the sandbox (or ``nohup``/a
+    background job) may start pytest with SIGTERM/SIGINT ignored, and children inherit that."""
+    import signal
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def cli_env(**paths: Path) -> dict:
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
     names = {"warehouse": "SMARTCOUNTY_WAREHOUSE", "raw": "SMARTCOUNTY_RAW_DIR", "serving": "SMARTCOUNTY_SERVING"}

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import default_signals
 from streamlit_app.launch import streamlit_args
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,16 +46,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _default_signals() -> None:
-    # The sandbox may start us with SIGTERM/SIGINT ignored; children inherit that unless reset.
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
-
-
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=_default_signals,
+        start_new_session=True, preexec_fn=default_signals,
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from dagster_pipeline.project import ensure_manifest
 from smartcounty.serving import docs_site
-from conftest import ROOT, SMARTCOUNTY, cli_env, run_cli
+from conftest import ROOT, SMARTCOUNTY, cli_env, default_signals, run_cli
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{2,}")
@@ -92,20 +92,25 @@ def test_docs_command_writes_the_site_and_serves_it_on_loopback(small_build, tmp
     port = free_port()
     proc = subprocess.Popen([*SMARTCOUNTY, "docs", "--warehouse", str(warehouse), "--serve", "--no-generate",
                              "--port", str(port)], cwd=ROOT, env=cli_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_signals)
     try:
-        body = None
-        for _ in range(100):
+        body, deadline = None, time.monotonic() + 90  # the server's start-up is slow on a busy machine
+        while body is None and time.monotonic() < deadline and proc.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
                     body = response.read().decode("utf-8")
-                    break
             except OSError:
                 time.sleep(0.2)
+        assert body is not None, f"the docs server did not answer on port {port} (exit code {proc.poll()})"
         assert body == index
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+            raise AssertionError("the docs server did not stop on SIGTERM within 30 s") from None
     assert f"http://127.0.0.1:{port}/" in proc.stderr.read()
 
 
