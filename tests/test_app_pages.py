@@ -33,6 +33,9 @@ def serving(small_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy of the pipeline-built serving copy (tests may not alter the shared one)."""
     target = tmp_path_factory.mktemp("serving") / "serving.duckdb"
     shutil.copyfile(small_build.serving, target)
+    # The report the build recorded may be gone (a build reused from pytest's cache was made in
+    # an earlier session's folder): the page then reads the copy next to the serving file.
+    shutil.copyfile(small_build.warehouse.parent / "validation_report.html", target.parent / "validation_report.html")
     return target
 
 
