@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_pipeline.resources import WarehouseResource
+from dagster_pipeline.resources import GxValidationResource, WarehouseResource
 from expectations import outcomes as validation
 from smartcounty import settings
 
@@ -46,14 +46,35 @@ def render_report(warehouse: Path, run_id: str) -> Path:
     return write_report(outcomes, validation.report_path(warehouse), {"run_id": run_id, "warehouse": str(warehouse)})
 
 
+def check_key(module) -> dg.AssetCheckKey:
+    return dg.AssetCheckKey(dg.AssetKey(list(module.ASSET_KEY)), check_name(module))
+
+
+def stage(module) -> str:
+    """When a suite's inputs are ready: "raw" after the raw load (every asset it reads is a raw
+    source, ``raw_<source>``), "dbt" after the dbt step (which materialises the other assets)."""
+    keys = [module.ASSET_KEY, *getattr(module, "ADDITIONAL_ASSET_KEYS", [])]
+    return "raw" if all(list(k)[0].startswith("raw_") for k in keys) else "dbt"
+
+
+def selected_check_keys(context) -> set:
+    """The asset checks this run executes (the run's selection, else its job's)."""
+    selection = context.run.asset_check_selection
+    return set(context.job_def.asset_layer.asset_graph.asset_check_keys if selection is None else selection)
+
+
+def stage_suites(module, suites, selected) -> list[str]:
+    """The selected suites that become ready with ``module``'s (its own included)."""
+    from expectations.runner import suite_name
+
+    return [suite_name(m) for m in suites if stage(m) == stage(module) and check_key(m) in selected]
+
+
 def build_gx_checks(suites) -> list[dg.AssetChecksDefinition]:
-    checks = []
-    for module in suites:
-        checks.append(_gx_check(module))
-    return checks
+    return [_gx_check(module, suites) for module in suites]
 
 
-def _gx_check(module) -> dg.AssetChecksDefinition:
+def _gx_check(module, suites) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(list(module.ASSET_KEY)),
         name=check_name(module),
@@ -62,11 +83,12 @@ def _gx_check(module) -> dg.AssetChecksDefinition:
         pool="duckdb",
         additional_deps=[dg.AssetKey(list(k)) for k in getattr(module, "ADDITIONAL_ASSET_KEYS", [])],
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        from expectations.runner import validate
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+               gx: GxValidationResource) -> dg.AssetCheckResult:
+        from expectations.runner import suite_name
 
-        with warehouse.connect(read_only=True) as con:
-            outcome = validate(con, module, params=settings.check_params())
+        siblings = stage_suites(module, suites, selected_check_keys(context))
+        outcome = gx.validate(warehouse.path, suite_name(module), siblings, settings.check_params())
         wh = Path(warehouse.path)
         validation.save_outcome(wh, context.run.run_id, outcome)
         report = render_report(wh, context.run.run_id)

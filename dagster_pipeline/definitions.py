@@ -11,7 +11,8 @@ from dagster_pipeline.assets.serving import serving_snapshot
 from dagster_pipeline.automation import build_warehouse, daily_build, raw_drop_sensor
 from dagster_pipeline.checks import build_gx_checks
 from dagster_pipeline.project import dbt_executable, dbt_project
-from dagster_pipeline.resources import DbtResource, RawDropResource, ServingResource, WarehouseResource
+from dagster_pipeline.resources import (DbtResource, GxValidationResource, RawDropResource, ServingResource,
+                                        WarehouseResource)
 from expectations.runner import SUITES
 from smartcounty import settings
 from dagster_pipeline.progress import progress_logger
@@ -26,6 +27,7 @@ defs = dg.Definitions(
         "warehouse": WarehouseResource(path=dg.EnvVar(settings.WAREHOUSE_ENV)),
         "raw_drop": RawDropResource(path=dg.EnvVar(settings.RAW_DIR_ENV)),
         "serving": ServingResource(path=dg.EnvVar(settings.SERVING_ENV)),
+        "gx": GxValidationResource(),
         "dbt": DbtResource(project_dir=dbt_project, dbt_executable=dbt_executable(),
                            global_config_flags=["--log-level-file", "none"]),
     },

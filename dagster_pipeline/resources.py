@@ -13,6 +13,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 from packaging import version
+from pydantic import PrivateAttr
 
 from smartcounty import settings
 
@@ -47,6 +48,32 @@ class ServingResource(dg.ConfigurableResource):
     """Where the validated, read-only serving copy is published."""
 
     path: str
+
+
+class GxValidationResource(dg.ConfigurableResource):
+    """The GX suites' worker processes (``expectations.pool``), one pool per run: started when a
+    run that has GX checks begins — the workers import GX while the raw load runs — and shut down
+    when it ends. ``workers`` 0 means one per core, at most four."""
+
+    workers: int = 0
+    _pool = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        from expectations.pool import ValidationPool
+
+        self._pool = ValidationPool(self.workers or None)
+        self._pool.warm()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def validate(self, warehouse: str, suite: str, stage: list[str], params: dict | None):
+        """The outcome of ``suite``, after submitting the other suites of its stage (``stage``)
+        so that they run in the other workers meanwhile."""
+        self._pool.submit(warehouse, stage, params)
+        return self._pool.outcome(warehouse, suite, params)
 
 
 class DbtResource(DbtCliResource):

@@ -45,21 +45,6 @@ def context() -> Any:
         return _CONTEXT
 
 
-def warm_up() -> threading.Thread:
-    """Import GX and create the context in a background thread, so the 3–5 s overlap the raw
-    load instead of delaying the first check (which waits on the context lock if needed)."""
-    thread = threading.Thread(target=_warm, name="gx-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-def _warm() -> None:
-    try:
-        context()
-    except Exception:  # noqa: BLE001 - the first check calls context() again and reports it
-        pass
-
-
 def make_suite(name: str, expectations: list) -> Any:
     return gx().ExpectationSuite(name=name, expectations=list(expectations))
 

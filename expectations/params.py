@@ -1,8 +1,9 @@
 """Run parameters of the suites, with their defaults in one place.
 
 The report years are the dbt var ``report_years`` (smartcounty.constants reads dbt_project.yml);
-the county universe mirrors ``reference/guangxi_counties.csv`` (41 districts, 48 counties,
-12 autonomous counties, 10 county-level cities). Callers pass overrides; ``resolve`` deep-merges them.
+the county universe is the seed ``guangxi_counties.csv`` (smartcounty.constants counts it: 41
+districts, 48 counties, 12 autonomous counties, 10 county-level cities in the shipped copy).
+Callers pass overrides; ``resolve`` deep-merges them.
 """
 
 from __future__ import annotations
@@ -10,17 +11,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from smartcounty.constants import report_years
+from smartcounty.constants import county_type_counts, report_years
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "report_years": list(report_years()),
-    "county_total": 111,
-    "county_type_counts": {
-        "district": 41,
-        "county": 48,
-        "autonomous_county": 12,
-        "county_level_city": 10,
-    },
+    "county_total": sum(county_type_counts().values()),
+    "county_type_counts": dict(county_type_counts()),
     # Plausible calendar years for parsed dates: outside them a parser bug (epoch 1970,
     # swapped fields) is likelier than a real record.
     "min_year": 1900,

@@ -17,13 +17,13 @@ import contextlib
 import datetime as dt
 import decimal
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from types import ModuleType
 from typing import Any, Iterator
 
 import duckdb
-import pandas as pd
 
 from expectations import params as params_mod
 from expectations.bands import band as get_band
@@ -111,6 +111,14 @@ class CheckOutcome:
 def suite_name(module: ModuleType) -> str:
     name = getattr(module, "NAME", None)
     return name or module.__name__.rsplit(".", 1)[-1]
+
+
+def suite_module(name: str) -> ModuleType:
+    """The suite module called ``name`` (``suite_name``), for a worker that receives names."""
+    for module in SUITES:
+        if suite_name(module) == name:
+            return module
+    raise KeyError(f"no GX suite named {name!r}")
 
 
 def frame_query(module: ModuleType, params: dict[str, Any] | None = None) -> str:
@@ -264,6 +272,13 @@ def _outcome(module, name, *, passed, severity, row_count, failed, statistics, s
     )
 
 
+def _is_pandas_missing(value: Any) -> bool:
+    # pandas is imported lazily: the build process defines the checks but the GX workers
+    # (expectations.pool) read the frames; a missing-value marker implies pandas is loaded.
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NA or value is pd.NaT)
+
+
 def _plain(value: Any) -> Any:
     """JSON-friendly copy (numpy scalars, NaN, dates, Decimals, tuples)."""
     if isinstance(value, dict):
@@ -275,7 +290,7 @@ def _plain(value: Any) -> Any:
             value = value.item()
         except (ValueError, TypeError):
             pass
-    if value is pd.NA or value is pd.NaT:
+    if _is_pandas_missing(value):
         return None
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")

@@ -47,3 +47,14 @@ def network_index_weights() -> dict[str, float]:
 
     with open(SEEDS_DIR / "network_index_weights.csv", encoding="utf-8-sig", newline="") as fh:
         return {row["indicator"].strip(): float(row["weight"]) for row in csv.DictReader(fh)}
+
+
+@functools.cache
+def county_type_counts() -> dict[str, int]:
+    """county_type -> number of county-level divisions in the seed ``guangxi_counties.csv`` (the
+    county universe of every per-county relation; its total is the number of counties)."""
+    import csv
+    from collections import Counter
+
+    with open(SEEDS_DIR / "guangxi_counties.csv", encoding="utf-8-sig", newline="") as fh:
+        return dict(Counter(row["county_type"].strip() for row in csv.DictReader(fh)))

@@ -136,12 +136,3 @@ def test_the_console_records_each_steps_seconds():
         console.handle(Event("STEP_FAILURE", step="smartcounty_dbt"))
     assert [s for s, _ in console.steps] == ["raw_sources", "smartcounty_dbt"]
     assert console.first_step_at is not None and all(sec >= 0 for _, sec in console.steps)
-
-
-def test_gx_is_warmed_up_only_for_a_run_with_gx_checks():
-    from dagster_pipeline.assets.raw import runs_gx_checks
-
-    key = dg.AssetKey("raw_procurement")
-    assert runs_gx_checks({dg.AssetCheckKey(key, "gx_raw_procurement_notices")})
-    assert not runs_gx_checks(set())  # an incremental build in which nothing changed
-    assert not runs_gx_checks({dg.AssetCheckKey(dg.AssetKey(["marts", "dim_county"]), "unique_dim_county_county_code")})

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_pipeline.checks import GX_PREFIX
 from dagster_pipeline.resources import RawDropResource, WarehouseResource
-from expectations.gxlib import warm_up
 from dagster_pipeline import incremental
 from smartcounty import rawload, settings
 
@@ -51,11 +49,6 @@ def load_metadata(result: rawload.LoadResult, ignored: list[str]) -> dict:
     }
 
 
-def runs_gx_checks(check_keys) -> bool:
-    """Whether a run of these asset checks (the run's selection, else its job's) runs a GX suite."""
-    return any(key.name.startswith(GX_PREFIX) for key in check_keys)
-
-
 @dg.multi_asset(
     name="raw_sources",
     specs=[
@@ -69,12 +62,6 @@ def raw_sources(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     mode = "refresh" if context.run.tags.get(incremental.MODE_TAG) == "full" else "incremental"
     # The shrink guard is on unless this run was started with `smartcounty build --allow-shrink`.
     min_share = None if context.run.tags.get(settings.ALLOW_SHRINK_TAG) == "true" else settings.min_row_share()
-    # The checks after the load need GX (3–5 s to import): import it while the load runs, which
-    # spends its time in DuckDB and pyarrow with the GIL released — unless this run has no GX
-    # check (an incremental build in which nothing changed).
-    selection = context.run.asset_check_selection
-    if runs_gx_checks(context.job_def.asset_layer.asset_graph.asset_check_keys if selection is None else selection):
-        warm_up()
     with warehouse.connect() as con:
         known = rawload.known_files(con) if mode == "incremental" else None
         manifest = rawload.scan_drop(Path(raw_drop.path), known=known)
