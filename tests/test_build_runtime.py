@@ -144,4 +144,4 @@ def test_gx_is_warmed_up_only_for_a_run_with_gx_checks():
     key = dg.AssetKey("raw_procurement")
     assert runs_gx_checks({dg.AssetCheckKey(key, "gx_raw_procurement_notices")})
     assert not runs_gx_checks(set())  # an incremental build in which nothing changed
-    assert not runs_gx_checks({dg.AssetCheckKey(dg.AssetKey(["marts", "dim_county"]), "unique_dim_county_county_code")})
+    assert not runs_gx_checks({dg.AssetCheckKey(dg.AssetKey(["marts", "dim_county"]), "checks_dim_county")})
