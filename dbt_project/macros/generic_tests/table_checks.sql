@@ -33,13 +33,13 @@
 {#- Row checks: one scan flags each row, the few failing rows are then paired with their rules. -#}
 {%- if row_checks -%}
 {%- set branch -%}
-select labels.rule, flagged.row_key, cast(null as {{ dbt.type_string() }}) as detail
+select labels.rule, {{ table_checks_key_text(row_key, 'flagged.') }} as row_key, cast(null as {{ dbt.type_string() }}) as detail
 from (
     select
-        {{ table_checks_key_text(row_key) }} as row_key
-        {%- for check in row_checks %},
-        case when {{ check.failed }} then 1 else 0 end as failed_{{ loop.index }}
-        {%- endfor %}
+        {% for column in row_key -%}{{ column }}, {% endfor -%}
+        {%- for check in row_checks -%}
+        case when {{ check.failed }} then 1 else 0 end as failed_{{ loop.index }}{{ ',' if not loop.last }}
+        {% endfor %}
     from {{ model }} as checked
 ) as flagged
 inner join (
@@ -79,17 +79,17 @@ having count(*) > 1
 {%- set branch -%}
 select
     '{{ (rank.column ~ ' = ' ~ window ~ ((' where ' ~ rank.where) if rank.get('where') else '')) | replace("'", "''") }}' as rule,
-    row_key,
-    'rank ' || coalesce(cast({{ rank.column }} as {{ dbt.type_string() }}), 'NULL')
-        || ', expected ' || cast(expected_rank as {{ dbt.type_string() }}) as detail
+    {{ table_checks_key_text(row_key, 'ranked.') }} as row_key,
+    'rank ' || coalesce(cast(ranked.{{ rank.column }} as {{ dbt.type_string() }}), 'NULL')
+        || ', expected ' || cast(ranked.expected_rank as {{ dbt.type_string() }}) as detail
 from (
-    select {{ table_checks_key_text(row_key) }} as row_key, {{ rank.column }}, {{ window }} as expected_rank
+    select {% for column in row_key if column != rank.column %}{{ column }}, {% endfor %}{{ rank.column }}, {{ window }} as expected_rank
     from {{ model }} as checked
     {%- if rank.get('where') %}
     where {{ rank.where }}
     {%- endif %}
 ) as ranked
-where {{ rank.column }} is null or {{ rank.column }} <> expected_rank
+where ranked.{{ rank.column }} is null or ranked.{{ rank.column }} <> ranked.expected_rank
 {%- endset -%}
 {%- do branches.append(branch) -%}
 {%- endfor -%}
