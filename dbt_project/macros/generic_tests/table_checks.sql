@@ -1,6 +1,6 @@
-{#- Every check of one relation in one data test (one dbt node): dbt spends ≈ 100 ms of Python on
-    each test node whatever the data size, so a model's NOT NULLs, keys, row rules, ranks and row
-    count are one query. Each failing row names what failed: `rule` (the check, spelled as the SQL
+{#- Every check of one relation in one data test (one dbt node): dbt spends ≈ 50 ms of CPU (Jinja,
+    context, compiled SQL, events) on each test node whatever the data size, so a model's NOT NULLs,
+    keys, row rules, ranks, row count and references are one query. Each failing row names what failed: `rule` (the check, spelled as the SQL
     that must hold), `row_key` (the key of the failing row, or the duplicated key value) and
     `detail` (what was found). Arguments, each optional:
       key:        [columns]      names a failing row in `row_key` (default: the first `unique` key)
@@ -14,8 +14,8 @@
                                  within partition_by, over the rows where `where` holds
       row_count:  {min_value, max_value, where_clause}   bounds inclusive, either optional
       references: [{column, to: ref('parent'), field}]   dbt's `relationships`: a non-NULL value
-                                 must occur in parent.field (a separate test per child model, so
-                                 the row checks do not wait for the parents)
+                                 must occur in parent.field. A parent built after the model goes in
+                                 a second test, so the row checks do not wait for it
 -#}
 {% test table_checks(model, key=none, not_null=[], unique=[], rules=[], ranks=[], row_count=none, references=[]) %}
 {%- set keys = [] -%}
