@@ -28,7 +28,7 @@ def build_suite(p: dict[str, Any]) -> Any:
     total = int(p["county_total"])
     return make_suite(NAME, [
         e.ExpectTableRowCountToEqual(value=1),
-        *not_null("coverage_rate"),  # the other columns: dbt not_null_columns
+        *not_null("coverage_rate"),  # the other columns: dbt table_checks
         between("as_of_year", max(p["report_years"]), max(p["report_years"])),
         between("counties_total", total, total),
         between("counties_with_smart_city", 0, total),

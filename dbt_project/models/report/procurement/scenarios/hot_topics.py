@@ -17,7 +17,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 
-import pandas as pd
+import pyarrow as pa
 
 REGION_TERMS = ("广西", "广西壮族自治区")
 STOPWORDS = ("项目", "采购", "建设", "公告", "服务", "一期", "二期", "三期")
@@ -103,7 +103,8 @@ def model(dbt, session):
     tmp_dir = os.path.join(tempfile.gettempdir(), "smartcounty-jieba")
     tokenizer = make_tokenizer([keyword for keyword in keywords if keyword], tmp_dir)
 
-    rows = term_frequencies(titles_by_year, tokenizer, dropped_terms)
-    frame = pd.DataFrame(rows, columns=["year", "term", "frequency"])
-    frame = frame.astype({"year": "int32", "term": "object", "frequency": "int64"})
-    return frame.sort_values(["year", "frequency", "term"], ascending=[True, False, True]).reset_index(drop=True)
+    # An Arrow table, not pandas: dbt-duckdb imports pyarrow to write the result anyway, and importing
+    # pandas for this one frame cost 0.8 s of CPU, more than the segmentation at scale 1.
+    rows = sorted(term_frequencies(titles_by_year, tokenizer, dropped_terms), key=lambda r: (r[0], -r[2], r[1]))
+    schema = pa.schema([("year", pa.int32()), ("term", pa.string()), ("frequency", pa.int64())])
+    return pa.Table.from_pylist([dict(zip(schema.names, row)) for row in rows], schema=schema)

@@ -1,24 +1,10 @@
-{#- A model's row invariants in one node (one scan): every rule is checked on every row it applies
-    to, and a failing row lists in `failed_rules` the rules it breaks, each spelled as the SQL
-    condition that was false. A rule is one of
+{#- One row rule of `table_checks` as SQL. A rule is one of
       {column: c, min_value: a, max_value: b}   range; bounds optional, inclusive unless
                                                 min_inclusive / max_inclusive is false; NULL passes
       {column: c, values: [...], quote: true}   accepted values; NULL passes
       {expression: "<SQL boolean>", where: "<SQL boolean>"}
                                                 must be true (NULL fails) on rows where `where` holds
--#}
-{% test row_rules(model, rules) %}
-select *
-from (
-    select
-        {% for rule in rules -%}
-        case when {{ row_rule_failed(rule) }} then '{{ row_rule_label(rule) | replace("'", "''") }}; ' else '' end{{ ' ||' if not loop.last }}
-        {% endfor -%} as failed_rules,
-        checked.*
-    from {{ model }} as checked
-) as ruled
-where failed_rules <> ''
-{% endtest %}
+    A failing row names the rule by its label: the SQL condition that was false, with its `where`. -#}
 
 {#- The rule's condition as SQL (true = the row passes). -#}
 {% macro row_rule_condition(rule) -%}
