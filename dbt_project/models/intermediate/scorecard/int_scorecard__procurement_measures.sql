@@ -38,13 +38,15 @@ category_balance as (
     select
         category_investment.year,
         category_investment.county_code,
-        -- 0 − Σ rather than −Σ: a single category gives 0.0, not −0.0.
-        (0 - sum(
+        -- 0 − Σ rather than −Σ: a single category gives 0.0, not −0.0. Rounded to 12 decimals: the
+        -- last bit of a DOUBLE sum depends on the order its rows arrive in, which varies between
+        -- builds, and equal category mixes must tie in the percentile scores.
+        round((0 - sum(
             case when category_investment.category_yuan > 0 then
                 cast(category_investment.category_yuan as double) / cast(year_totals.smart_city_investment_yuan as double)
                 * ln(cast(category_investment.category_yuan as double) / cast(year_totals.smart_city_investment_yuan as double))
             else 0 end
-        )) / ln(3) as category_balance
+        )) / ln(3), 12) as category_balance
     from category_investment
     inner join year_totals
         on year_totals.year = category_investment.year
