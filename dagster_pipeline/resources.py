@@ -59,10 +59,10 @@ class GxValidationResource(dg.ConfigurableResource):
     _pool = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        from expectations.pool import ValidationPool
+        from expectations import pool
 
-        self._pool = ValidationPool(self.workers or None)
-        self._pool.warm()
+        # `smartcounty build` starts the workers before it imports Dagster (expectations.pool.prestart)
+        self._pool = pool.take(self.workers or None)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._pool is not None:

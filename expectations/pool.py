@@ -35,6 +35,37 @@ RESTARTS = 2  # a worker that dies is replaced this many times before its tasks 
 STOP_SECONDS = 10.0
 
 
+_PRESTARTED: "ValidationPool | None" = None
+
+
+def prestart(workers: int | None = None) -> "ValidationPool":
+    """Start a pool for the run this process is about to make, before the orchestration's own
+    imports (seconds), so GX is imported by the time the raw load ends; ``take`` hands it over."""
+    global _PRESTARTED
+    if _PRESTARTED is None:
+        _PRESTARTED = ValidationPool(workers)
+        _PRESTARTED.warm()
+    return _PRESTARTED
+
+
+def take(workers: int | None = None) -> "ValidationPool":
+    """The prestarted pool if there is one (it then belongs to the caller), else a new one."""
+    global _PRESTARTED
+    pool, _PRESTARTED = _PRESTARTED, None
+    if pool is None:
+        pool = ValidationPool(workers)
+        pool.warm()
+    return pool
+
+
+def discard_prestarted() -> None:
+    """End a prestarted pool that no run took (a run without GX checks)."""
+    global _PRESTARTED
+    pool, _PRESTARTED = _PRESTARTED, None
+    if pool is not None:
+        pool.close()
+
+
 def default_workers() -> int:
     return max(1, min(DEFAULT_MAX_WORKERS, os.cpu_count() or 1))
 

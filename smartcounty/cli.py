@@ -211,6 +211,11 @@ def write_profile(path: Path, display, process_started: float) -> dict:
 def cmd_build(args) -> int:
     settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
     raw, warehouse, _ = check_build_inputs()
+    from expectations import pool
+
+    # The GX workers import GX while this process imports Dagster and dbt and loads the raw
+    # drop; the run's `gx` resource takes them over (a run without GX checks ends them unused).
+    pool.prestart()
     from dagster_pipeline import reaper
     from dagster_pipeline.console import process_age, profile_line
     from expectations import outcomes as validation
@@ -226,6 +231,7 @@ def cmd_build(args) -> int:
         with build_output(log, verbose=args.verbose) as display:
             result = run_build(full_refresh=args.full_refresh, allow_shrink=args.allow_shrink)
     finally:
+        pool.discard_prestarted()
         reaper.release(watcher)
     elapsed = time.perf_counter() - started
     profile = write_profile(warehouse.parent / PROFILE_FILE, display, process_started)

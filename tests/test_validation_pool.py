@@ -81,3 +81,23 @@ def test_only_gx_checks_need_the_pool_so_a_run_without_them_starts_no_worker():
     gx_checks = {k for k in needs if isinstance(k, dg.AssetCheckKey)}
     assert gx_checks and all(needs[k] for k in gx_checks)
     assert not any(needs[k] for k in needs if k not in gx_checks)  # the raw load, dbt, the publish step
+
+
+@pytest.mark.slow
+def test_the_build_prestarts_one_pool_that_the_run_takes_over_or_that_is_ended_unused():
+    from expectations import pool
+
+    started = pool.prestart(workers=1)
+    assert pool.prestart() is started  # one per build process
+    assert pool.take() is started  # the run's resource takes it over
+    fresh = pool.take(workers=1)  # nothing prestarted: a new pool
+    assert fresh is not started
+    for p in (started, fresh):
+        p.close()
+    unused = pool.prestart(workers=1)
+    procs = set(unused._procs)
+    pool.discard_prestarted()  # a run without GX checks
+    assert procs and all(proc.poll() is not None for proc in procs)
+    other = pool.take(workers=1)
+    assert other is not unused
+    other.close()
