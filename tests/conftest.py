@@ -89,18 +89,21 @@ LONG_UNITS = {
     "test_hardening_crash": 300,  # four killed builds and a final one
     "test_incremental": 250,  # two builds per test
     "test_sample": 250,  # the scale-1 CSVs read back with pandas, the scale-1 truth in memory
-    "test_hardening_readers": 200,
-    "test_app_pages": 150,
+    "test_e2e_suppliers": 200,  # one build each, the next five
+    "test_bench": 190,
+    "test_hardening_readers": 180,
+    "test_e2e_scorecard": 170,
     "test_hardening_fuzz": 150,
-    "test_bench": 100,
-    "test_e2e_suppliers": 90,
-    "test_e2e_handmade": 90,
-    "test_e2e_scorecard": 90,
-    "test_hardening_suppliers": 90,
-    "test_app_browser": 80,
+    "test_app_pages": 150,
+    "test_e2e_handmade": 125,
+    "test_hardening_suppliers": 120,
+    "test_guard_rails": 100,  # three builds on copies
+    "test_app_browser": 90,
+    "test_export": 75,  # the XLSX round trip
     "test_publish_gate": 70,
-    "test_docs": 60,
-    "test_guard_rails": 20,
+    "test_expectations": 50,  # the HTML report
+    "test_dbt_unit_tests": 40,
+    "test_docs": 35,
 }
 
 
@@ -112,9 +115,17 @@ def _module_unit(item) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
+    # xdist's scheduler reads a test's group from the "@group" suffix of its node id, which xdist 3.8
+    # writes to ``item._nodeid``; pytest 9 builds the node id from ``item._id``, so it is written here.
+    suffix = (getattr(config.option, "loadgroup", False) and "PYTEST_XDIST_WORKER" in os.environ
+              and hasattr(items[0] if items else None, "_id"))
     for item in items:
         if _module_unit(item) and not any(True for _ in item.iter_markers("xdist_group")):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if suffix and groups and "@" not in item.nodeid:
+            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
     items.sort(key=lambda item: -LONG_UNITS.get(item.module.__name__, 0))  # stable: the rest keeps its order
 
 
@@ -122,6 +133,9 @@ def pytest_collection_modifyitems(config, items):
 # dependencies and the SMARTCOUNTY_*/DBT_* settings): a change to any of these makes them again.
 _BUILD_INPUTS = ("smartcounty", "dagster_pipeline", "dbt_project", "expectations")
 _BUILD_OUTPUTS = {"__pycache__", "target", "logs", "dbt_packages"}
+# The settings as the run was started: importing the project's settings fills in their defaults, and
+# whether a test module has done so when the first test asks for the build must not change the key.
+_SETTINGS_AT_START = {k: v for k, v in os.environ.items() if k.startswith(("SMARTCOUNTY_", "DBT_"))}
 
 
 def _inputs_key() -> str:
@@ -130,8 +144,8 @@ def _inputs_key() -> str:
         if "extra ==" not in requirement:
             dist = re.split(r"[\s;<>=!~\[]", requirement, maxsplit=1)[0]
             digest.update(f"\0{dist}={importlib.metadata.version(dist)}".encode())
-    for name in sorted(k for k in os.environ if k.startswith(("SMARTCOUNTY_", "DBT_"))):
-        digest.update(f"\0{name}={os.environ[name]}".encode())
+    for name, value in sorted(_SETTINGS_AT_START.items()):
+        digest.update(f"\0{name}={value}".encode())
     for name in _BUILD_INPUTS:
         root = ROOT / name
         for path in sorted([root] if root.is_file() else root.rglob("*")):
