@@ -101,10 +101,17 @@ LONG_UNITS = {
     "test_app_browser": 90,
     "test_export": 75,  # the XLSX round trip
     "test_publish_gate": 70,
-    "test_expectations": 50,  # the HTML report
+    "test_expectations": 60,  # with the other two GX modules, one unit
+    "test_expectations_integrity": 60,
+    "test_expectations_scorecard": 60,
     "test_dbt_unit_tests": 40,
     "test_docs": 35,
 }
+
+
+# Modules that share one costly import and session fixture go to one worker together: the GX suites
+# (GX's import and the first validations, gx_warehouse) are paid once instead of once per worker.
+SHARED_UNITS = {"test_expectations": "gx", "test_expectations_integrity": "gx", "test_expectations_scorecard": "gx"}
 
 
 def _module_unit(item) -> bool:
@@ -120,8 +127,12 @@ def pytest_collection_modifyitems(config, items):
     suffix = (getattr(config.option, "loadgroup", False) and "PYTEST_XDIST_WORKER" in os.environ
               and hasattr(items[0] if items else None, "_id"))
     for item in items:
-        if _module_unit(item) and not any(True for _ in item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        module = item.module.__name__
+        if not any(True for _ in item.iter_markers("xdist_group")):
+            if module in SHARED_UNITS:
+                item.add_marker(pytest.mark.xdist_group(SHARED_UNITS[module]))
+            elif _module_unit(item):
+                item.add_marker(pytest.mark.xdist_group(module))
         groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
                          for m in item.iter_markers("xdist_group")})
         if suffix and groups and "@" not in item.nodeid:
