@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 RAW_DIR ?= data/raw
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core (docs/testing.md)
+PYTEST_WORKERS ?= 2
 
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
@@ -23,12 +25,12 @@ run: install manifest
 
 ## test: set up (packages, dbt manifest, Chromium + CJK fonts) and run every test, dbt tests included
 test: install manifest system-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-fast: the inner loop: pure functions, dbt unit tests and every page (AppTest) on one shared small
 ## build, which is kept in .pytest_cache and reused while the code that makes it is unchanged (docs/testing.md)
 test-fast: install manifest
-	$(PY) -m pytest -m "not slow and not browser" --reuse-small-build $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not slow and not browser" --reuse-small-build $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -16,11 +16,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
+
+if TYPE_CHECKING:  # imported where a page is opened: collection does not pay Streamlit's import
+    from streamlit.testing.v1 import AppTest
 
 APP_DIR = Path(__file__).resolve().parent.parent / "streamlit_app"
 APP = APP_DIR / "app.py"
@@ -51,6 +54,8 @@ def sql(path: Path, query: str, params: list | None = None) -> pd.DataFrame:
 
 
 def open_page(page: str | None = None) -> AppTest:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     if page:
         at.switch_page(f"views/{page}.py").run()

@@ -1,15 +1,15 @@
-"""The raw-drop sensor's decisions and the definitions' automation defaults."""
+"""The raw-drop sensor's decisions and the definitions' automation defaults.
+
+Dagster is imported inside the tests: collection (by every xdist worker) does not pay its import."""
 
 from __future__ import annotations
 
 import os
 
-import dagster as dg
-
-from dagster_pipeline.automation import drop_fingerprint, sensor_decision
-
 
 def test_fingerprint_changes_when_a_file_lands(tmp_path):
+    from dagster_pipeline.automation import drop_fingerprint
+
     (tmp_path / "procurement").mkdir()
     empty = drop_fingerprint(tmp_path)
     f = tmp_path / "procurement" / "day.csv"
@@ -24,6 +24,8 @@ def test_fingerprint_changes_when_a_file_lands(tmp_path):
 
 
 def test_sensor_waits_for_the_drop_to_settle_then_builds_once():
+    from dagster_pipeline.automation import sensor_decision
+
     start, cursor = sensor_decision(None, "a")
     assert not start
     start, cursor = sensor_decision(cursor, "b")  # still changing
@@ -35,6 +37,8 @@ def test_sensor_waits_for_the_drop_to_settle_then_builds_once():
 
 
 def test_automation_is_off_by_default():
+    import dagster as dg
+
     from dagster_pipeline.definitions import defs
 
     sensor = defs.resolve_sensor_def("raw_drop_sensor")

@@ -16,7 +16,7 @@ import subprocess
 import duckdb
 
 from smartcounty import settings
-from dagster_pipeline.project import dbt_executable
+from smartcounty.settings import dbt_executable
 
 PROJECT = """
 name: generic_tests_proof

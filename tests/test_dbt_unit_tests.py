@@ -11,7 +11,7 @@ import shutil
 import subprocess
 
 from smartcounty import settings
-from dagster_pipeline.project import dbt_executable
+from smartcounty.settings import dbt_executable
 
 
 def test_every_dbt_unit_test_passes(small_build, tmp_path):

@@ -14,7 +14,6 @@ import urllib.request
 import duckdb
 import pytest
 
-from dagster_pipeline.project import ensure_manifest
 from smartcounty.serving import docs_site
 from conftest import ROOT, SMARTCOUNTY, cli_env, default_signals, run_cli
 
@@ -22,12 +21,18 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
+def dbt_manifest() -> dict:
+    from dagster_pipeline.project import ensure_manifest  # noqa: PLC0415 - dagster-dbt only for the tests that read it
+
+    return json.loads(ensure_manifest().read_text(encoding="utf-8"))
+
+
 def bilingual(text: str | None) -> bool:
     return bool(text and CJK.search(text) and LATIN.search(text))
 
 
 def test_every_model_seed_source_and_served_column_is_described(small_build):
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    manifest = dbt_manifest()
     missing = []
     for uid, node in manifest["nodes"].items():
         if node["resource_type"] in ("model", "seed") and not bilingual(node.get("description")):
@@ -57,7 +62,7 @@ def test_dagster_assets_carry_the_dbt_descriptions():
 
     from dagster_pipeline.definitions import defs
 
-    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    manifest = dbt_manifest()
     node = manifest["nodes"]["model.smartcounty.figure_reconciliation"]
     spec = defs.resolve_assets_def(dg.AssetKey(["report", "figure_reconciliation"])).specs_by_key[
         dg.AssetKey(["report", "figure_reconciliation"])]
