@@ -102,6 +102,8 @@ class ValidationPool:
     def submit(self, warehouse: str, suites: list[str], params: dict[str, Any] | None) -> None:
         self.warm()
         with self._lock:
+            if self._closed:  # no worker would ever take the task
+                raise RuntimeError("the GX worker pool is closed")
             for suite in suites:
                 if suite not in self._futures:
                     future: Future = Future()

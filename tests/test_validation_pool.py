@@ -35,6 +35,8 @@ def test_the_pool_returns_what_the_runner_returns_in_process(small_build):
         got = {name: _comparable(pool.outcome(warehouse, name, None)) for name in SUITES}
     finally:
         pool.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        pool.outcome(warehouse, SUITES[0], None)  # fails at once instead of waiting forever
     assert got == expected
     assert all(o["row_count"] > 0 for o in got.values())
 
