@@ -10,7 +10,8 @@ from dagster_pipeline.assets.raw import raw_sources
 from dagster_pipeline.assets.serving import serving_snapshot
 from dagster_pipeline.automation import build_warehouse, daily_build, raw_drop_sensor
 from dagster_pipeline.checks import build_gx_checks
-from dagster_pipeline.project import dbt_executable, dbt_project
+from dagster_pipeline import dbt_worker
+from dagster_pipeline.project import dbt_project
 from dagster_pipeline.resources import (DbtResource, GxValidationResource, RawDropResource, ServingResource,
                                         WarehouseResource)
 from expectations.runner import SUITES
@@ -28,7 +29,7 @@ defs = dg.Definitions(
         "raw_drop": RawDropResource(path=dg.EnvVar(settings.RAW_DIR_ENV)),
         "serving": ServingResource(path=dg.EnvVar(settings.SERVING_ENV)),
         "gx": GxValidationResource(),
-        "dbt": DbtResource(project_dir=dbt_project, dbt_executable=dbt_executable(),
+        "dbt": DbtResource(project_dir=dbt_project, dbt_executable=dbt_worker.executable(),
                            global_config_flags=["--log-level-file", "none"]),
     },
     # One DuckDB file allows one writer: run the steps one after another in one process.

@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from smartcounty import settings
-from smartcounty.settings import dbt_executable  # noqa: F401 - re-exported (definitions.py)
+from smartcounty.settings import dbt_executable
 
 settings.export_env()
 

@@ -211,10 +211,14 @@ def write_profile(path: Path, display, process_started: float) -> dict:
 def cmd_build(args) -> int:
     settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
     raw, warehouse, _ = check_build_inputs()
+    from dagster_pipeline import dbt_worker
     from expectations import pool
 
-    # The GX workers import GX while this process imports Dagster and dbt and loads the raw
-    # drop; the run's `gx` resource takes them over (a run without GX checks ends them unused).
+    # dbt is parsed in a worker forked once this process has imported it (before anything else
+    # is opened, so the worker inherits nothing else), and the GX workers import GX, while this
+    # process imports Dagster and loads the raw drop; the run's `dbt` step and `gx` resource
+    # take them over (a run without them ends them unused).
+    dbt_worker.prestart()
     pool.prestart()
     from dagster_pipeline import reaper
     from dagster_pipeline.console import process_age, profile_line
@@ -232,6 +236,7 @@ def cmd_build(args) -> int:
             result = run_build(full_refresh=args.full_refresh, allow_shrink=args.allow_shrink)
     finally:
         pool.discard_prestarted()
+        dbt_worker.discard()
         reaper.release(watcher)
     elapsed = time.perf_counter() - started
     profile = write_profile(warehouse.parent / PROFILE_FILE, display, process_started)

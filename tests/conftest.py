@@ -11,6 +11,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -246,7 +247,27 @@ def scale1_raw(tmp_path_factory) -> tuple[Path, dict]:
     written once per run for every scale-1 test."""
     from smartcounty.sample import generate  # noqa: PLC0415 - only the slow tier pays the import
 
-    return _once_per_run(tmp_path_factory, "raw_scale1", lambda target: generate(target, scale=1.0, seed=2024))
+    def make(target: Path) -> dict:
+        # the drop's truth beside it (not in it: the loader reads the folder), for scale1_truth
+        def keep(k: int, truth: dict) -> None:
+            with open(_truth_file(target), "wb") as sink:
+                pickle.dump(truth, sink, protocol=pickle.HIGHEST_PROTOCOL)
+
+        return generate(target, scale=1.0, seed=2024, on_truth=keep)
+
+    return _once_per_run(tmp_path_factory, "raw_scale1", make)
+
+
+def _truth_file(raw: Path) -> Path:
+    return raw.parent / f"{raw.name}.truth.pickle"
+
+
+@pytest.fixture(scope="session")
+def scale1_truth(scale1_raw) -> dict:
+    """The truth tables of ``scale1_raw`` (lots, projects, enterprises, connectivity, modes: what
+    ``smartcounty.sample.build`` returns), kept by its generator instead of generated a second time."""
+    with open(_truth_file(scale1_raw[0]), "rb") as source:
+        return pickle.load(source)
 
 
 # ---------------------------------------------------------------- GX suites on a hand-made warehouse

@@ -432,6 +432,19 @@ def small_drop(tmp_path_factory):
     return drop, out, lots, quarantine
 
 
+def test_generate_hands_over_the_truth_build_returns(small_drop, tmp_path):
+    """`generate(on_truth=…)` gives each slice's truth as `build` returns it (scale1_truth relies on it)."""
+    drop = small_drop[0]
+    kept = {}
+    generate(tmp_path, scale=0.01, seed=7, on_truth=lambda k, truth: kept.setdefault(k, truth))
+    assert list(kept) == [0] and set(kept[0]) == set(drop.truth)
+    for name, table in drop.truth.items():
+        if isinstance(table, pd.DataFrame):
+            pd.testing.assert_frame_equal(kept[0][name], table, obj=name)
+        else:
+            assert kept[0][name] == table, name
+
+
 def test_checker_reproduces_truth_small(small_drop):
     """The written CSVs, read by the contract's rules, give the truth's figures (scale 0.01)."""
     drop, out, lots, quarantine = small_drop
@@ -474,9 +487,9 @@ SCORECARD_TERMS = pd.DataFrame(   # shared/reference/scorecard_terms.csv
 
 
 @pytest.mark.slow
-def test_scale1_truth_calibrated():
-    drop = build(1.0, 2024)
-    fig = figures_from_truth(drop.truth)
+def test_scale1_truth_calibrated(scale1_truth):
+    """The truth of the scale-1 drop (the one `smartcounty sample` writes by default) is calibrated."""
+    fig = figures_from_truth(scale1_truth)
     assert abs(fig["share_2022"] - 0.1967) < 2e-5 and abs(fig["share_2023"] - 0.2222) < 2e-5
     assert fig["info_declines"] and fig["coverage"] == 111 and fig["scenarios_2023"] >= 30
     assert abs(fig["smart_2023_yuan"] - 1.092e9) <= 5e5
@@ -488,13 +501,13 @@ def test_scale1_truth_calibrated():
     # scorecard.md on the same truth: every flag and locality occurs, none on more than half of the lots
     ref = load()
     crosswalk = dict(zip(ref.crosswalk["old_code"], ref.crosswalk["new_code"]))
-    lots = integrity_flags(drop.truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
+    lots = integrity_flags(scale1_truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
     for flag in FLAGS:
         assert 0 < lots[flag].mean() < 0.5, flag
     share = lots["locality"].value_counts(normalize=True)
     assert set(share.index) == set(LOCALITIES) and share.max() < 0.5
     # every indicator means something: >= 10 distinct values (0/1 ones: both), every pillar someone's weakest
-    sc = scorecard(drop.truth, SCORECARD_TERMS, ref.status_map, ref.counties, crosswalk)
+    sc = scorecard(scale1_truth, SCORECARD_TERMS, ref.status_map, ref.counties, crosswalk)
     for _, g in sc.groupby("year"):
         for ind in PILLARS:
             assert g[ind].nunique() == 2 if ind.startswith("has_") else g[ind].nunique() >= 10, ind
@@ -614,7 +627,7 @@ def test_every_flag_and_locality_occurs_at_small_scale(small_drop):
     drop = small_drop[0]
     ref = load()
     crosswalk = dict(zip(ref.crosswalk["old_code"], ref.crosswalk["new_code"]))
-    lots = integrity_flags(drop.truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
+    lots = integrity_flags(scale1_truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
     for flag in FLAGS:
         assert lots[flag].sum() >= 3, flag
     assert set(lots["locality"]) == set(LOCALITIES)

@@ -192,9 +192,11 @@ def build(scale: float = 1.0, seed: int = 2024) -> Drop:
     return drop
 
 
-def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024, progress=None) -> dict:
+def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024, progress=None, on_truth=None) -> dict:
     """Write a raw drop under `out_dir`, slice by slice; return what was written and the truth's figures.
-    `progress(k, n, seconds)` is called after each of the n slices is written."""
+    `progress(k, n, seconds)` is called after each of the n slices is written; `on_truth(k, truth)`,
+    if given, receives slice k's whole truth (the tables `build` returns) before it is dropped, so
+    that a test can check the truth of the very drop it reads without generating it twice."""
     started = time.perf_counter()
     parts = slices(scale)
     ref = load()
@@ -204,6 +206,8 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 2024, progress=None)
         writer.write(conn_files)
         for k, part in enumerate(parts):
             truth = _world_slice(ref, part, seed, k, modes, writer.write)
+            if on_truth:
+                on_truth(k, {**{key: value for key, value in truth.items() if key != "stats"}, "connectivity": conn})
             modes = truth["modes"]
             lots.append(truth["lots"][FIGURE_LOT_COLUMNS])
             enterprises.append(truth["enterprises"][["counted", "smart"]])

@@ -1,0 +1,96 @@
+"""The prestarted dbt worker and its relay (dagster_pipeline/dbt_worker.py, dbt_relay.py).
+
+Each scenario runs in a fresh interpreter (``prestart`` forks the process that calls it, which
+must not be pytest's); the builds of the other tests run every dbt step through the worker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, cli_env
+from dagster_pipeline.dbt_worker import changes_parse
+
+SCENARIO = textwrap.dedent('''
+    import json, os, subprocess, sys, time
+    from dagster_pipeline import dbt_worker
+    from smartcounty import settings
+
+    settings.export_env()
+    project = str(settings.DBT_PROJECT_DIR)
+    dbt_worker.prestart()
+    relay = dbt_worker.executable()
+    calls = []
+    for args in json.loads(sys.argv[1]):
+        done = subprocess.run([relay, *args], cwd=project, capture_output=True, text=True, timeout=300)
+        calls.append({"code": done.returncode, "out": done.stdout, "err": done.stderr})
+    started = time.monotonic()
+    status = dbt_worker.discard()
+    print(json.dumps({"relay": relay, "calls": calls, "status": status,
+                      "discard_s": time.monotonic() - started,
+                      "socket_left": os.environ.get(dbt_worker.ADDRESS_ENV)}))
+''')
+
+
+def scenario(tmp_path, *calls: list[str]) -> dict:
+    env = cli_env(warehouse=tmp_path / "warehouse.duckdb")
+    done = subprocess.run([sys.executable, "-c", SCENARIO, json.dumps(list(calls))], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_options_that_change_the_parse_are_declined():
+    assert changes_parse(["build", "--select", "fqn:*", "--full-refresh"]) is None
+    assert changes_parse(["--log-level-file", "none", "build"]) is None
+    assert changes_parse(["build", "--vars", "{as_of_date: 2025-01-01}"]) == "--vars given"
+    assert changes_parse(["run", "--target=prod"]) == "--target given"
+    assert changes_parse(["ls", "--profiles-dir", "/elsewhere"]) == "--profiles-dir given"
+
+
+@pytest.mark.slow
+def test_the_worker_serves_one_command_then_the_relay_runs_dbt_itself(tmp_path):
+    ls = ["ls", "--resource-type", "model", "--output", "name", "--quiet"]
+    result = scenario(tmp_path, ls, ls, ["run-operation", "no_such_macro"])
+    assert result["relay"].endswith("smartcounty-dbt")
+    first, second, failing = result["calls"]
+    # served by the worker: the parsed project's models, exit 0
+    assert first["code"] == 0, first["err"][-2000:]
+    models = set(first["out"].split())
+    assert {"fct_procurement_lots", "county_scorecard", "fig1_investment_share"} <= models
+    # the worker is used up: the relay runs dbt itself, with the same answer
+    assert second["code"] == 0 and set(second["out"].split()) == models
+    # dbt's exit code comes through (an unknown macro is an error)
+    assert failing["code"] != 0
+    assert result["status"] == "served"
+    assert result["socket_left"] is None
+
+
+@pytest.mark.slow
+def test_an_unused_worker_ends_when_discarded(tmp_path):
+    result = scenario(tmp_path)
+    assert result["status"] == "unused"
+    assert result["discard_s"] < 5
+
+
+@pytest.mark.slow
+def test_a_command_that_changes_the_parse_is_declined_and_run_by_dbt(tmp_path):
+    result = scenario(tmp_path, ["ls", "--resource-type", "model", "--output", "name", "--quiet",
+                                 "--vars", "{as_of_date: '2024-06-30'}"])
+    (call,) = result["calls"]
+    assert call["code"] == 0, call["err"][-2000:]
+    assert "fct_procurement_lots" in call["out"].split()
+    assert result["status"] == "declined"
+
+
+def test_the_relay_without_a_worker_is_dbt(tmp_path):
+    env = {**cli_env(), "SMARTCOUNTY_DBT_WORKER": str(tmp_path / "no-such-socket")}
+    relay = Path(sys.executable).with_name("smartcounty-dbt")
+    done = subprocess.run([str(relay), "--version"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Core" in done.stdout + done.stderr
