@@ -627,7 +627,7 @@ def test_every_flag_and_locality_occurs_at_small_scale(small_drop):
     drop = small_drop[0]
     ref = load()
     crosswalk = dict(zip(ref.crosswalk["old_code"], ref.crosswalk["new_code"]))
-    lots = integrity_flags(scale1_truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
+    lots = integrity_flags(drop.truth, ref.status_map, ref.counties, crosswalk, MIN_DAYS)
     for flag in FLAGS:
         assert lots[flag].sum() >= 3, flag
     assert set(lots["locality"]) == set(LOCALITIES)
