@@ -63,9 +63,12 @@ def read_source(folder: Path) -> pd.DataFrame:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("gb18030")
-        df = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
+        # zero-width characters are never structural, so removing them from the whole text equals
+        # removing them from every field (and is ~30x faster than a regex per column)
+        text = ZERO_WIDTH.sub("", text)
+        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, engine="pyarrow")
         df.columns = [c.strip() for c in df.columns]
-        df = df.apply(lambda col: col.str.replace(ZERO_WIDTH, "", regex=True).str.strip(TRIM))
+        df = df.apply(lambda col: col.str.strip(TRIM))
         df["_file"], df["_line"] = path.name, np.arange(len(df)) + 2
         frames.append(df)
     return pd.concat(frames, ignore_index=True)
@@ -258,16 +261,34 @@ def uscc_valid(u: str) -> bool:
     return CHARSET[0 if c == 31 else c] == u[17]
 
 
+_CHAR_VALUE = np.full(0x110000, -1, dtype=np.int16)   # code point -> CHARSET index, -1 elsewhere
+_CHAR_VALUE[[ord(ch) for ch in CHARSET]] = np.arange(len(CHARSET))
+
+
+def uscc_valid_many(codes: pd.Series) -> np.ndarray:
+    """``uscc_valid`` over a column at numpy speed (1.1 M registry rows); equal to mapping it."""
+    values = codes.to_numpy(dtype=object)
+    ok = np.array([len(u) == 18 for u in values], dtype=bool)
+    if not ok.any():
+        return ok
+    digits = _CHAR_VALUE[np.frombuffer("".join(values[ok]).encode("utf-32-le"), dtype=np.uint32)].reshape(-1, 18)
+    valid = (digits >= 0).all(axis=1)
+    c = 31 - (digits[:, :17].astype(np.int64) @ np.array(USCC_WEIGHTS)) % 31
+    check = np.where(c == 31, 0, c)
+    ok[ok] = valid & (check == digits[:, 17])
+    return ok
+
+
 def registry_figures(raw: Path, places: Places) -> dict:
     df = read_source(raw / "registry")
     status_map = dict(zip(*seed("registry_status_map")[["raw_status", "status_class"]].T.values))
     status_map = {nfkc(k): v for k, v in status_map.items()}
-    df["uscc"] = mapped(df["统一社会信用代码"], lambda x: nfkc(x).upper())
+    df["uscc"] = df["统一社会信用代码"].str.normalize("NFKC").str.upper()   # = nfkc(x).upper(), vectorised
     for col, name in (("成立日期", "est"), ("核准日期", "appr"), ("注销日期", "dereg"), ("吊销日期", "rev")):
         df[name] = mapped(df[col], lambda x: parse_date(x) if x else None)
     df["cls"] = mapped(df["登记状态"], lambda x: status_map.get(nfkc(x)))
     blank = (df[["统一社会信用代码", "企业名称", "登记状态", "成立日期"]] == "").any(axis=1)
-    bad_uscc = ~mapped(df["uscc"], uscc_valid).astype(bool)
+    bad_uscc = ~uscc_valid_many(df["uscc"])
     bad_date = df["est"].isna()
     for col, name in (("核准日期", "appr"), ("注销日期", "dereg"), ("吊销日期", "rev")):
         bad_date |= (df[col] != "") & df[name].isna()
@@ -684,3 +705,14 @@ def test_sliced_drop_reconciles_like_one_slice(tmp_path, monkeypatch):
     registry = read_source(out / "registry")
     u = registry["统一社会信用代码"].map(lambda x: nfkc(x).upper())
     assert u[u.map(uscc_valid)].value_counts().max() == 2                       # an enterprise and its older twin
+
+
+def test_vectorised_uscc_check_equals_the_scalar_one():
+    good = "91450100MA5KXXXX0X"
+    rng = np.random.default_rng(3)
+    codes = ["".join(rng.choice(list(CHARSET), 18)) for _ in range(3000)]   # ~1/31 valid by chance
+    codes += ["", "ABC", good, good.lower(), "9145010" + "O" * 11, "９" * 18, "1" * 17 + "\U0001F600"]
+    series = pd.Series(codes, dtype="str")
+    expected = np.array([uscc_valid(u) for u in codes])
+    assert 50 < expected.sum() < 200
+    assert (uscc_valid_many(series) == expected).all()
