@@ -193,11 +193,25 @@ def _no_replacement_scans(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"set python_enable_replacements = {'true' if previous else 'false'}")
 
 
+# A passing expectation contributes only its success to the outcome, and GX's SUMMARY format
+# costs ~2.5x the CPU of BOOLEAN_ONLY (unexpected values, counts and index lists for every
+# expectation, passing or not). So a suite runs first with BOOLEAN_ONLY; only one with a failure
+# runs again with SUMMARY, whose result (the same successes, now with what failed) is the outcome.
+QUICK_FORMAT = {"result_format": "BOOLEAN_ONLY"}
+
+
 def _run_gx(name: str, suite: Any, frame: Any, index_columns: list[str]) -> Any:
-    ctx = context()
+    result = _validate_frame(name, suite, frame, QUICK_FORMAT)
+    if all(r.success for r in result.results):
+        return result
     result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
     if index_columns:
         result_format["unexpected_index_column_names"] = index_columns
+    return _validate_frame(name, suite, frame, result_format)
+
+
+def _validate_frame(name: str, suite: Any, frame: Any, result_format: dict[str, Any]) -> Any:
+    ctx = context()
     with _LOCK:  # the context's stores are not thread-safe
         datasource = ctx.data_sources.get(DATASOURCE)
         try:
