@@ -21,6 +21,7 @@ POSIX only (``os.fork``, Unix sockets); elsewhere ``prestart`` does nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -75,6 +76,8 @@ def prestart() -> None:
     if pid == 0:  # the worker
         code = 70
         try:
+            gc.freeze()  # the build process may have forked with its collector off (cmd_build)
+            gc.enable()
             ours.close()
             code = serve(listener, theirs, Path(folder))
         finally:

@@ -19,6 +19,7 @@ which holds DuckDB connections and threads, must not be forked."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -226,9 +227,14 @@ def _portable(exc: BaseException) -> BaseException:
 
 def worker_main(fds: list[int]) -> None:
     """Import GX once, fork a worker per further socket, serve the first socket here."""
+    # The import makes ~10^6 objects: with the cyclic GC off it takes ~20 % less time, and the
+    # frozen objects are never scanned again (nor copied into the forked workers by a scan).
+    gc.disable()
     from expectations.gxlib import context
 
     context()  # GX imported and the context made before the fork: the children inherit both
+    gc.freeze()
+    gc.enable()
     for fd in fds[1:]:
         if os.fork() == 0:
             for other in fds:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import math
 import os
@@ -117,6 +118,8 @@ def run_build(*, select: str | None = None, raise_on_error: bool = False, full_r
     ensure_manifest()
     from dagster_pipeline.definitions import defs
 
+    gc.freeze()  # what the imports made stays: the collector need not scan it again (cmd_build)
+    gc.enable()
     plan = incremental.plan_build(settings.warehouse_path(), settings.raw_dir(), full_refresh=full_refresh)
     print(f"{plan.mode} build ({plan.reason})", file=sys.stderr, flush=True)
     job = defs.resolve_implicit_global_asset_job_def()
@@ -211,6 +214,9 @@ def write_profile(path: Path, display, process_started: float) -> dict:
 def cmd_build(args) -> int:
     settings.export_env(warehouse=args.warehouse, raw=args.raw, serving=args.serving)
     raw, warehouse, _ = check_build_inputs()
+    # Importing Dagster, dagster-dbt and dbt makes ~10^6 objects; without the cyclic GC the start-up
+    # takes ~10 % less time. run_build turns it back on once the definitions are loaded.
+    gc.disable()
     from dagster_pipeline import dbt_worker
     from expectations import pool
 
@@ -235,6 +241,7 @@ def cmd_build(args) -> int:
         with build_output(log, verbose=args.verbose) as display:
             result = run_build(full_refresh=args.full_refresh, allow_shrink=args.allow_shrink)
     finally:
+        gc.enable()  # a run that failed before run_build turned it on
         pool.discard_prestarted()
         dbt_worker.discard()
         reaper.release(watcher)
