@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from smartcounty.constants import USCC_CHARSET, USCC_WEIGHTS
 from smartcounty.sample import build, generate, slices
 from smartcounty.sample import rates as R
 from smartcounty.sample.render import write_csv
@@ -36,8 +37,7 @@ TRIM = " \t\r\n\u3000\u00a0"
 CLASSES = {"采购公告": "tender", "更正公告": "correction", "中标(成交)结果公告": "result", "中标公告": "result",
            "成交公告": "result", "结果公告": "result", "废标公告": "failed", "流标公告": "failed",
            "终止公告": "terminated", "合同公告": "contract"}
-CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+CHARSET = USCC_CHARSET  # GB 32100: one home, smartcounty/constants.py
 AMOUNT = re.compile(r"^(?:¥|人民币)?(\d+(?:\.\d+)?)(万|亿)?(?:元|元整)?$")
 
 
