@@ -32,6 +32,7 @@ import struct
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,11 @@ STOP_SECONDS = 10.0
 PARSE_OPTIONS = ("--vars", "--target", "-t", "--profile", "--project-dir", "--profiles-dir",
                  "--no-partial-parse", "--target-path")
 HEADER = struct.Struct("!I")
+# The hot_topics model (dbt_project/models/report/procurement/scenarios/hot_topics.py) segments
+# titles with jieba, whose default dictionary costs ≈ 1.5 s of CPU to load, all of it holding
+# the GIL, so dbt's other thread stalls meanwhile. The worker loads it while it waits for the
+# relay (the build is still loading the raw drop), in the model's cache folder.
+JIEBA_CACHE_DIR = Path(tempfile.gettempdir()) / "smartcounty-jieba"
 SERVED, UNUSED, DECLINED = 0, 3, 4  # the worker's exit status: what became of it (``discard``)
 
 
@@ -57,8 +63,9 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def prestart() -> None:
-    """Fork the worker (once per process). Imports dbt here first, so the worker inherits it."""
+def prestart(in_child: Callable[[], None] | None = None) -> None:
+    """Fork the worker (once per process). Imports dbt here first, so the worker inherits it.
+    ``in_child`` runs first thing in the worker (to close what it must not hold on to)."""
     global _WORKER
     if _WORKER is not None or not hasattr(os, "fork") or not hasattr(socket, "AF_UNIX"):
         return
@@ -79,6 +86,8 @@ def prestart() -> None:
             gc.freeze()  # the build process may have forked with its collector off (cmd_build)
             gc.enable()
             ours.close()
+            if in_child is not None:
+                in_child()
             code = serve(listener, theirs, Path(folder))
         finally:
             os._exit(code)  # no interpreter teardown, no atexit of the build process
@@ -137,6 +146,8 @@ def serve(listener: socket.socket, lifeline: socket.socket, folder: Path) -> int
         os.dup2(null.fileno(), 1)
         os.dup2(null.fileno(), 2)
     manifest, problem = prepare(folder)
+    if manifest is not None and has_python_model(manifest):
+        preload_segmenter()
     ready, _, _ = select.select([listener, lifeline], [], [])
     if listener not in ready:
         return UNUSED  # the build ended (or needed no dbt)
@@ -175,6 +186,28 @@ def prepare(folder: Path):
     if result.success and result.result is not None:
         return result.result, None
     return None, f"parse failed: {result.exception!r}"
+
+
+def has_python_model(manifest) -> bool:
+    return any(str(getattr(node, "language", "")).lower().endswith("python") for node in manifest.nodes.values())
+
+
+def preload_segmenter(cache_dir: Path = JIEBA_CACHE_DIR) -> bool:
+    """Load jieba's default dictionary into its process-wide tokenizer (``jieba.initialize``,
+    the documented way to preload) while the worker waits; the hot_topics model copies it
+    instead of loading its own. False (and the model loads it itself) if that fails."""
+    try:
+        import logging  # noqa: PLC0415
+
+        import jieba  # noqa: PLC0415 - only the worker needs it
+
+        jieba.setLogLevel(logging.WARNING)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
+        jieba.dt.initialize()
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return False
+    return True
 
 
 def changes_parse(argv: list[str]) -> str | None:

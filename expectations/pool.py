@@ -45,8 +45,20 @@ def prestart(workers: int | None = None) -> "ValidationPool":
     global _PRESTARTED
     if _PRESTARTED is None:
         _PRESTARTED = ValidationPool(workers)
-        _PRESTARTED.warm()
+        _PRESTARTED.spawn()  # the processes only: the threads that feed them start with the first task
     return _PRESTARTED
+
+
+def forget_in_fork() -> None:
+    """In a child forked from the process that prestarted the pool (the dbt worker): close the
+    child's copies of the pool's sockets — the workers must see the end of the build process,
+    not wait for the child — and leave the pool to the parent."""
+    global _PRESTARTED
+    pool, _PRESTARTED = _PRESTARTED, None
+    if pool is not None:
+        for channel in pool._spawned:
+            _close(channel)
+        pool._spawned = []
 
 
 def take(workers: int | None = None) -> "ValidationPool":
@@ -88,14 +100,23 @@ class ValidationPool:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._procs: set[subprocess.Popen] = set()
+        self._spawned: list[socket.socket] = []  # started workers no thread serves yet
         self._closed = False
 
+    def spawn(self) -> None:
+        """Start the worker processes now (they import GX while the caller goes on), without the
+        threads that serve them, so the caller can still fork a thread-free child."""
+        with self._lock:
+            if not (self._closed or self._threads or self._spawned):
+                self._spawned = self._start(self.workers)
+
     def warm(self) -> None:
-        """Start the workers now; they import GX while the caller goes on."""
+        """Start the workers (unless spawned) and the threads that feed them."""
         with self._lock:
             if self._closed or self._threads:
                 return
-            for channel in self._start(self.workers):
+            channels, self._spawned = self._spawned or self._start(self.workers), []
+            for channel in channels:
                 thread = threading.Thread(target=self._serve, args=(channel,), name="gx-pool", daemon=True)
                 self._threads.append(thread)
                 thread.start()
@@ -120,6 +141,9 @@ class ValidationPool:
         """Cancel what has not started, let running tasks finish, end the workers."""
         with self._lock:
             self._closed = True
+            for channel in self._spawned:  # never served: the workers read EOF and exit
+                _close(channel)
+            self._spawned = []
             for future in self._futures.values():
                 future.cancel()
             for _ in self._threads:

@@ -5,6 +5,7 @@ must not be pytest's); the builds of the other tests run every dbt step through 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -94,3 +95,65 @@ def test_the_relay_without_a_worker_is_dbt(tmp_path):
     done = subprocess.run([str(relay), "--version"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "Core" in done.stdout + done.stderr
+
+
+FORK_HYGIENE = textwrap.dedent('''
+    import json, os, time
+    from dagster_pipeline import dbt_worker
+    from expectations import pool
+    from smartcounty import settings
+
+    settings.export_env()
+    started = pool.prestart(workers=1)  # as `smartcounty build` does: the GX workers first
+    fds = [channel.fileno() for channel in started._spawned]
+    ours = {fd: os.readlink(f"/proc/self/fd/{fd}") for fd in fds}
+    dbt_worker.prestart(in_child=pool.forget_in_fork)
+    pid = dbt_worker._WORKER.pid
+    time.sleep(1.0)
+    theirs = {fd: os.readlink(f"/proc/{pid}/fd/{fd}") if os.path.exists(f"/proc/{pid}/fd/{fd}") else None
+              for fd in fds}
+    print(json.dumps({"ours": ours, "theirs": theirs, "still_prestarted": pool.take() is started}))
+    dbt_worker.discard()
+    started.close()
+''')
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
+def test_the_dbt_worker_does_not_hold_the_gx_workers_sockets(tmp_path):
+    """Else a GX worker would wait for the dbt worker, not the build, to close its socket."""
+    done = subprocess.run([sys.executable, "-c", FORK_HYGIENE], cwd=ROOT, env=cli_env(warehouse=tmp_path / "w.duckdb"),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["ours"] and all(link.startswith("socket:") for link in result["ours"].values())
+    assert all(result["theirs"][fd] != link for fd, link in result["ours"].items())
+    assert result["still_prestarted"]  # the build process keeps its pool
+
+
+def load_hot_topics_model():
+    path = ROOT / "dbt_project" / "models" / "report" / "procurement" / "scenarios" / "hot_topics.py"
+    spec = importlib.util.spec_from_file_location("hot_topics_model", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow  # loads jieba's dictionary twice (≈ 3 s)
+def test_the_preloaded_dictionary_segments_as_the_models_own_load(tmp_path, monkeypatch):
+    import jieba
+
+    from dagster_pipeline.dbt_worker import preload_segmenter
+
+    model = load_hot_topics_model()
+    words = ["智慧城市", "数字乡村", "雪亮工程", "城市大脑"]
+    titles = ["南宁市青秀区智慧城市城市大脑建设项目", "某县数字乡村综合服务平台采购项目（二期）", "雪亮工程视频监控运维服务"]
+    monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())  # nothing preloaded: the model loads its own
+    own = model.make_tokenizer(words, str(tmp_path / "own"))
+    assert not jieba.dt.initialized
+    monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())
+    assert preload_segmenter(tmp_path / "cache")  # what the dbt worker does while it waits
+    copied = model.make_tokenizer(words, str(tmp_path / "copy"))
+    assert copied.FREQ is not jieba.dt.FREQ and len(jieba.dt.FREQ) < len(copied.FREQ)  # a copy: user words not shared
+    assert (copied.FREQ, copied.total) == (own.FREQ, own.total)
+    assert [copied.lcut(t, HMM=False) for t in titles] == [own.lcut(t, HMM=False) for t in titles]
