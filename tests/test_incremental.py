@@ -162,6 +162,9 @@ def test_incremental_build_equals_full_build(small_build, tmp_path):
     assert "incremental build (changed: nothing)" in again.result.stderr
     assert "smartcounty_dbt" not in again.result.stderr
     assert again.result.stderr.count("(unchanged: 0 parsed, 0 replaced/removed)") == 3
+    # nothing was rebuilt, so every relation is kept from the serving copy it replaces
+    kept_all = re.search(r"published (\d+) relations: 0 rebuilt copied from the warehouse, (\d+) kept", again.result.stderr)
+    assert kept_all and kept_all[1] == kept_all[2] and int(kept_all[1]) > 15, again.result.stderr[-2000:]
 
     rows, picked = new_day_rows(first.warehouse)
     write_day_file(raw, procurement_header(raw), rows)
@@ -187,6 +190,8 @@ def test_incremental_build_equals_full_build(small_build, tmp_path):
     assert set(got) == set(want) and len(got) > 15
     different = [name for name in want if got[name] != want[name]]
     assert different == []
+    # and so does the serving copy, published into a copy of the previous one
+    assert relations(incremental.serving) == relations(scratch.serving) == want
 
     lots = {r["lot_id"]: r for r in query(incremental.warehouse, "select * from marts.fct_procurement_lots")}
     assert lots[picked["terminated"]]["status"] == "not_awarded"

@@ -14,6 +14,7 @@ from pathlib import Path
 from dagster_pipeline.project import dbt_project
 from dagster_pipeline.resources import WarehouseResource
 from dagster_pipeline import incremental
+from smartcounty.serving import publish
 
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts",
                  "report": "report", "reference": "reference"}
@@ -48,8 +49,13 @@ def smartcounty_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     # dagster-dbt copies the project's partial_parse.msgpack (`make manifest`, ensure_manifest)
     # into this run's target: the profile does not name the warehouse file
     # (dagster_pipeline/dbt_warehouse.py), so that parse is valid for every warehouse.
+    args = dbt_build_args(context, warehouse)
+    # Before dbt writes: the served relations this step rebuilds, so the publish copies them
+    # (and keeps the others from the current serving copy); a killed run stays recorded.
+    with warehouse.connect() as con:
+        publish.mark_unpublished(con, [tuple(key.path) for key in context.selected_asset_keys if len(key.path) == 2])
     started = time.monotonic()
-    invocation = dbt.cli(dbt_build_args(context, warehouse), context=context, target_path=target)
+    invocation = dbt.cli(args, context=context, target_path=target)
     first = None
     for event in invocation.stream():
         first = first or time.monotonic()

@@ -21,6 +21,13 @@ def dbt_version() -> str:
         return ""
 
 
+def publish_line(copied: list[str], counts: dict[str, int]) -> str:
+    if len(copied) == len(counts):
+        return f"published {len(counts)} relations, all copied from the warehouse"
+    return (f"published {len(counts)} relations: {len(copied)} rebuilt copied from the warehouse, "
+            f"{len(counts) - len(copied)} kept from the previous serving copy")
+
+
 @dg.asset(
     key="serving_snapshot",
     group_name="serving",
@@ -49,6 +56,7 @@ def serving_snapshot(
     outcomes = validation.load_outcomes(wh, context.run_id)
     report = validation.report_path(wh)
     manifest = wh.parent / "dbt_manifest.json"
+    copied: list[str] = []
     with warehouse.connect() as con:
         counts = publish.publish_snapshot(
             con,
@@ -56,11 +64,13 @@ def serving_snapshot(
             manifest_path=manifest,
             build_info={"raw_dir": raw_drop.path, "validation_report": str(report), "dbt_version": dbt_version()},
             validation=outcomes,
+            copied=copied,
         )
         # Only a planned build (the CLI) or a run of every asset consumed every pending change.
         if incremental.MODE_TAG in tags or context.run.asset_selection is None:
             fingerprint = tags.get(incremental.FINGERPRINT_TAG) or incremental.project_fingerprint()
             incremental.record_success(con, context.run_id, fingerprint)
+    context.log.info(publish_line(copied, counts))
     if report.exists():
         target = Path(serving.path).parent / "validation_report.html"
         if target != report:
@@ -70,6 +80,8 @@ def serving_snapshot(
         metadata={
             "path": dg.MetadataValue.path(serving.path),
             "tables": len(counts),
+            # the others were kept from the serving copy they replace (smartcounty/serving/publish.py)
+            "copied_from_warehouse": dg.MetadataValue.json(copied),
             "rows": dg.MetadataValue.json(counts),
             "validation_report": dg.MetadataValue.path(str(report)),
             "reused_validation_outcomes": dg.MetadataValue.json(reused),
