@@ -3,8 +3,9 @@
 Why: GX validates pandas frames in pure Python (≈ 0.3–0.8 s per suite, 23 suites) and costs
 3–5 s to import. In the build process both hold the GIL that Dagster's event handling and the
 raw load need, and the suites of one stage run one after another although nothing orders them.
-Worker processes import GX once each (started with the build, so the import overlaps the raw
-load) and validate the suites of a stage side by side on the machine's cores.
+Worker processes import GX once (started first thing in a build, so the import runs on the other
+core while the build process imports dbt) and validate the suites of a stage side by side on the
+machine's cores.
 
 Each task opens the warehouse read-only and closes it before it returns: DuckDB allows many
 read-only processes while nobody writes, and the build writes again only after every check of
