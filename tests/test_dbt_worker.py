@@ -143,9 +143,11 @@ def load_hot_topics_model():
 def test_the_preloaded_dictionary_segments_as_the_models_own_load(tmp_path, monkeypatch):
     import jieba
 
-    from dagster_pipeline.dbt_worker import preload_segmenter
+    from dagster_pipeline.dbt_worker import JIEBA_CACHE_DIR, preload_segmenter
 
     model = load_hot_topics_model()
+    # one jieba cache for the worker and the model (a different one would only cost a first load)
+    assert f'"{JIEBA_CACHE_DIR.name}"' in Path(model.__file__).read_text(encoding="utf-8")
     words = ["智慧城市", "数字乡村", "雪亮工程", "城市大脑"]
     titles = ["南宁市青秀区智慧城市城市大脑建设项目", "某县数字乡村综合服务平台采购项目（二期）", "雪亮工程视频监控运维服务"]
     monkeypatch.setattr(jieba, "dt", jieba.Tokenizer())  # nothing preloaded: the model loads its own
