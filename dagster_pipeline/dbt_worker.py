@@ -145,9 +145,14 @@ def serve(listener: socket.socket, lifeline: socket.socket, folder: Path) -> int
     with open(os.devnull, "wb") as null:  # the parse prints nothing into the build's terminal
         os.dup2(null.fileno(), 1)
         os.dup2(null.fileno(), 2)
+    from dagster_pipeline import dbt_events  # noqa: PLC0415
+
+    dbt_events.install()  # before the parse: it fires events too
     manifest, problem = prepare(folder)
     if manifest is not None and has_python_model(manifest):
         preload_segmenter()
+    if manifest is not None:
+        compile_macros(manifest, lambda: bool(select.select([listener, lifeline], [], [], 0)[0]))
     ready, _, _ = select.select([listener, lifeline], [], [])
     if listener not in ready:
         return UNUSED  # the build ended (or needed no dbt)
@@ -208,6 +213,61 @@ def preload_segmenter(cache_dir: Path = JIEBA_CACHE_DIR) -> bool:
     except Exception:  # noqa: BLE001 - an optimisation only
         return False
     return True
+
+
+def compile_macros(manifest, interrupted: Callable[[], bool]) -> int:
+    """Compile the macros a build will call into dbt's template cache while the worker waits
+    for the relay (and stop when it calls): dbt compiles a macro's Jinja on its first call,
+    ≈ 0.8 s of GIL-holding CPU in a build's dbt step otherwise. The same cache and function dbt
+    uses, so each macro compiles to the same template; one that fails to compile is left for
+    dbt to report if it is called. Returns the number compiled."""
+    try:
+        from dbt_common.clients.jinja import template_cache  # noqa: PLC0415
+    except ImportError:
+        return 0
+    done = 0
+    for index, macro in enumerate(macros_called(manifest)):
+        if index % 16 == 0 and interrupted():
+            break
+        try:
+            template_cache.get_node_template(macro)
+            done += 1
+        except Exception:  # noqa: BLE001, S112 - dbt raises it in its own words if the macro is called
+            continue
+    return done
+
+
+def macros_called(manifest) -> list:
+    """The macros a run of the manifest's nodes is likely to call: the materializations its
+    nodes use, the macros the nodes call, and what those call (dbt's parse records it), with
+    the adapter's and the default implementations of dispatched macros. Precompiling only
+    these (≈ 180 of ≈ 550) keeps the worker's CPU off the build's start-up; a macro missed
+    here is compiled by dbt when called, as it would be anyway."""
+    macros = manifest.macros
+    adapter = (getattr(getattr(manifest, "metadata", None), "adapter_type", None) or "").lower()
+    by_name: dict[str, list[str]] = {}
+    for unique_id, macro in macros.items():
+        by_name.setdefault(macro.name, []).append(unique_id)
+    todo: list[str] = []
+    for node in manifest.nodes.values():
+        materialized = getattr(getattr(node, "config", None), "materialized", None)
+        for name in (f"materialization_{materialized}_{adapter}", f"materialization_{materialized}_default"):
+            if name in by_name:
+                todo.extend(by_name[name])
+                break
+        todo.extend(getattr(getattr(node, "depends_on", None), "macros", None) or [])
+    seen: dict[str, None] = {}  # insertion-ordered: materializations and their first calls first
+    while todo:
+        unique_id = todo.pop(0)
+        if unique_id in seen or unique_id not in macros:
+            continue
+        seen[unique_id] = None
+        macro = macros[unique_id]
+        todo.extend(getattr(getattr(macro, "depends_on", None), "macros", None) or [])
+        base = macro.name.split("__", 1)[1] if "__" in macro.name else macro.name
+        for name in (f"{adapter}__{base}", f"default__{base}"):
+            todo.extend(by_name.get(name, []))
+    return [macros[unique_id] for unique_id in seen]
 
 
 def changes_parse(argv: list[str]) -> str | None:

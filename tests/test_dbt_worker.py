@@ -159,3 +159,69 @@ def test_the_preloaded_dictionary_segments_as_the_models_own_load(tmp_path, monk
     assert copied.FREQ is not jieba.dt.FREQ and len(jieba.dt.FREQ) < len(copied.FREQ)  # a copy: user words not shared
     assert (copied.FREQ, copied.total) == (own.FREQ, own.total)
     assert [copied.lcut(t, HMM=False) for t in titles] == [own.lcut(t, HMM=False) for t in titles]
+
+
+def _macro(package, name, body="", calls=()):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(unique_id=f"macro.{package}.{name}", name=name, package_name=package,
+                           macro_sql=body or f"{{% macro {name}(x) %}}{{{{ x }}}} + {name}{{% endmacro %}}",
+                           original_file_path="macros/x.sql", resource_type="macro",
+                           depends_on=SimpleNamespace(macros=[f"macro.{c}" for c in calls]))
+
+
+def _manifest(macros, nodes=()):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(macros={m.unique_id: m for m in macros}, metadata=SimpleNamespace(adapter_type="duckdb"),
+                           nodes={f"model.p.n{i}": n for i, n in enumerate(nodes)})
+
+
+def _node(materialized, calls=()):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(config=SimpleNamespace(materialized=materialized),
+                           depends_on=SimpleNamespace(macros=[f"macro.{c}" for c in calls]))
+
+
+def test_the_macros_precompiled_are_those_the_nodes_call():
+    from dagster_pipeline.dbt_worker import macros_called
+
+    macros = [_macro("dbt_duckdb", "materialization_table_duckdb", calls=["dbt.statement", "dbt.create_table_as"]),
+              _macro("dbt", "materialization_table_default"),      # the adapter's own one wins
+              _macro("dbt", "materialization_view_default", calls=["dbt.statement"]),
+              _macro("dbt", "statement"), _macro("dbt", "create_table_as"),
+              _macro("dbt", "default__create_table_as"), _macro("dbt_duckdb", "duckdb__create_table_as"),
+              _macro("dbt", "postgres__create_table_as"),           # another adapter's
+              _macro("p", "cents", calls=["p.round_half"]), _macro("p", "round_half"),
+              _macro("p", "unused"), _macro("dbt", "materialization_seed_default")]
+    names = [m.name for m in macros_called(_manifest(macros, [_node("table"), _node("view", ["p.cents"])]))]
+    assert set(names) == {"materialization_table_duckdb", "materialization_view_default", "statement",
+                          "create_table_as", "default__create_table_as", "duckdb__create_table_as", "cents",
+                          "round_half"}
+    assert names[0] == "materialization_table_duckdb"  # the first node's materialization first
+
+
+def test_macros_compiled_while_waiting_are_the_templates_dbt_would_compile():
+    from dbt_common.clients.jinja import get_template, template_cache
+
+    from dagster_pipeline.dbt_worker import compile_macros
+
+    good = [_macro("p", f"m{i}") for i in range(40)]
+    broken = _macro("p", "broken", "{% macro broken() %}{{ unclosed {% endmacro %}")
+    manifest = _manifest([good[0], broken, *good[1:]], [_node("view", [m.unique_id[6:] for m in [good[0], broken, *good[1:]]])])
+    try:
+        assert compile_macros(manifest, lambda: False) == 40  # the broken one is left to dbt
+        for m in good:
+            cached = template_cache.file_cache[m.macro_sql]
+            fresh = get_template(m.macro_sql, {}, node=m)
+            name = f"dbt_macro__{m.name}"  # dbt's name for a macro in its module
+            assert cached.module.__dict__.keys() == fresh.module.__dict__.keys()
+            assert getattr(cached.module, name)("7") == getattr(fresh.module, name)("7") == f"7 + {m.name}"
+        assert broken.macro_sql not in template_cache.file_cache
+        template_cache.clear()
+        calls = iter([False, True])  # the relay calls after the first batch of 16
+        assert compile_macros(manifest, lambda: next(calls)) == 15
+        assert len(template_cache.file_cache) == 15
+    finally:
+        template_cache.clear()
