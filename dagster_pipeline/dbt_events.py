@@ -23,6 +23,7 @@ Installed in the dbt worker only (``dbt_worker.serve``); the real `dbt` is untou
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from google.protobuf import descriptor, json_format
@@ -52,39 +53,75 @@ def parse_dict(js_dict: Any, message: Message, *args: Any, **kwargs: Any) -> Mes
 
 
 def install() -> bool:
-    """Make dbt use ``parse_dict`` and ``write_line``; False if dbt_common's layout is not the
-    one this was written against (dbt then stays as it is)."""
+    """Make dbt use ``parse_dict``, ``write_line`` and ``fire_event``; False if dbt_common's
+    layout is not the one this was written against (dbt then stays as it is)."""
+    global _ORIGINAL_WRITE_LINE, _ORIGINAL_FIRE_EVENT
     try:
         from dbt_common.events import base_types  # noqa: PLC0415 - dbt is imported by then
+        from dbt_common.events import event_manager  # noqa: PLC0415
         from dbt_common.events import logger as dbt_logger  # noqa: PLC0415
     except ImportError:
         return False
     write = dbt_logger._Logger.__dict__.get("write_line")
-    if (base_types.__dict__.get("ParseDict") not in (_ORIGINAL, parse_dict) or write is None
+    fire = event_manager.EventManager.__dict__.get("fire_event")
+    if (base_types.__dict__.get("ParseDict") not in (_ORIGINAL, parse_dict) or write is None or fire is None
             or not hasattr(dbt_logger, "_is_print_event")):
         return False
     if write is not write_line:
-        global _ORIGINAL_WRITE_LINE
         _ORIGINAL_WRITE_LINE = write
         dbt_logger._Logger.write_line = write_line
+    if fire is not fire_event:
+        _ORIGINAL_FIRE_EVENT = fire
+        event_manager.EventManager.fire_event = fire_event
     base_types.ParseDict = parse_dict
     return True
 
 
 def uninstall() -> None:
     """Undo ``install`` (tests)."""
-    from dbt_common.events import base_types  # noqa: PLC0415
+    from dbt_common.events import base_types, event_manager  # noqa: PLC0415
     from dbt_common.events import logger as dbt_logger  # noqa: PLC0415
 
     base_types.ParseDict = _ORIGINAL
     if _ORIGINAL_WRITE_LINE is not None:
         dbt_logger._Logger.write_line = _ORIGINAL_WRITE_LINE
+    if _ORIGINAL_FIRE_EVENT is not None:
+        event_manager.EventManager.fire_event = _ORIGINAL_FIRE_EVENT
 
 
 # dbt's send_to_logger: which logging method each event level goes to.
 _LEVELS = {"test": logging.DEBUG, "debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
            "error": logging.ERROR}
 _ORIGINAL_WRITE_LINE = None
+_ORIGINAL_FIRE_EVENT = None
+
+
+def fire_event(self, e, level=None, node=None, force_warn_or_error_handling: bool = False) -> None:
+    """dbt's ``EventManager.fire_event``, returning at once for a debug event nothing would
+    receive: no logger writes its level, no callback but dbt's own behaviour-change tracker
+    (which reads only ``BehaviorChangeEvent``) listens. dbt would build the event's envelope,
+    then drop it; nothing else happens for such an event (warn-as-error handling is for
+    warnings or forced events, which take dbt's path)."""
+    if not force_warn_or_error_handling and _unheard(self, e, level):
+        return None
+    return _ORIGINAL_FIRE_EVENT(self, e, level, node, force_warn_or_error_handling)
+
+
+def _unheard(manager, event, level) -> bool:
+    tag = level.value if level is not None else event.level_tag().value
+    if _LEVELS.get(tag) != logging.DEBUG or type(event).__name__ == "BehaviorChangeEvent":
+        return False
+    if os.environ.get("DBT_TEST_BINARY_SERIALIZATION"):
+        return False
+    for callback in manager.callbacks:
+        if getattr(callback, "__qualname__", None) != "track_behavior_change_warn" or \
+                getattr(callback, "__module__", None) != "dbt.tracking":
+            return False
+    for logger in manager.loggers:
+        python_logger = getattr(logger, "_python_logger", None)
+        if python_logger is not None and python_logger.isEnabledFor(logging.DEBUG):
+            return False
+    return True
 
 
 def write_line(self, msg) -> None:

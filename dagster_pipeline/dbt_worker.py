@@ -182,15 +182,46 @@ def prepare(folder: Path):
     saved = project / "target" / "partial_parse.msgpack"
     if saved.exists():  # a copy: builds running side by side must not write the same file
         shutil.copyfile(saved, target / saved.name)
+    full: list[str] = []
     try:
-        result = dbtRunner().invoke(["parse", "--project-dir", str(project), "--profiles-dir", str(project),
-                                     "--target-path", str(target), "--log-path", str(folder),
-                                     "--no-write-json", "--quiet", "--log-level-file", "none"])
+        result = dbtRunner(callbacks=[lambda msg: _note_full_parse(msg, full)]).invoke(
+            ["parse", "--project-dir", str(project), "--profiles-dir", str(project),
+             "--target-path", str(target), "--log-path", str(folder),
+             "--no-write-json", "--quiet", "--log-level-file", "none"])
     except BaseException as exc:  # noqa: BLE001 - any failure: the real dbt runs and reports it
         return None, f"parse raised {exc!r}"
     if result.success and result.result is not None:
+        if full:
+            keep_parse(target / saved.name, saved)
         return result.result, None
     return None, f"parse failed: {result.exception!r}"
+
+
+# dbt's events for a parse that could not start from the saved one.
+FULL_PARSE_EVENTS = frozenset({"UnableToPartialParse", "PartialParsingNotEnabled", "ParsedFileLoadFailed"})
+
+
+def _note_full_parse(msg, full: list[str]) -> None:
+    if msg.info.name in FULL_PARSE_EVENTS:
+        full.append(msg.info.name)
+
+
+def keep_parse(made: Path, saved: Path) -> bool:
+    """After a full parse, make it the project's saved parse (atomically), so the next build
+    starts from it: a `dbt` run with other ``--vars`` or another profile in the project folder
+    (an analyst's, or a test's) leaves a saved parse no build can reuse, and every build would
+    then parse in full (≈ 11 s of CPU instead of ≈ 3 s on this machine). False if it cannot."""
+    if not made.exists():
+        return False
+    temporary = saved.with_name(f".{saved.name}.{os.getpid()}.tmp")
+    try:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(made, temporary)
+        os.replace(temporary, saved)
+    except OSError:  # a read-only project: the next build parses in full again, nothing worse
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def has_python_model(manifest) -> bool:

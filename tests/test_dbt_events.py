@@ -221,3 +221,53 @@ def test_log_lines_are_the_same_and_only_the_dropped_ones_are_not_made(line_form
         dbt_events.uninstall()
     assert fast == plain and fast.count("\n") == {"debug": 4, "info": 2, "error": 1}[level]
     assert len(made_plain) == 4 and len(made_fast) == fast.count("\n")  # dropped lines are not made
+
+
+@pytest.mark.parametrize("stdout_level", ["info", "debug"])
+def test_unheard_debug_events_are_not_built_and_heard_ones_are_delivered(stdout_level, monkeypatch):
+    """An event manager as dbt sets it up in the worker (a stdout logger, dbt's tracking
+    callback) writes the same lines; a debug event nothing receives is not built, and with a
+    callback of anyone else's every event reaches it."""
+    import io
+    import re
+
+    from dbt.adapters.events import types as adapter_events
+    from dbt.events import types as core_events
+    from dbt.tracking import track_behavior_change_warn
+    from dbt_common.events import event_manager as manager_module
+    from dbt_common.events import logger as dbt_logger
+    from dbt_common.events.base_types import EventLevel
+
+    built = []
+    original = manager_module.msg_from_base_event
+    monkeypatch.setattr(manager_module, "msg_from_base_event",
+                        lambda e, level=None: built.append(type(e).__name__) or original(e, level=level))
+
+    def fire(tag, extra_callback=None):
+        stream = io.StringIO()
+        manager = manager_module.EventManager()
+        manager.add_logger(dbt_logger.LoggerConfig(name=f"fire-{tag}-{stdout_level}", line_format=dbt_logger.LineFormat.Json,
+                                                   level=EventLevel(stdout_level), output_stream=stream))
+        manager.add_callback(track_behavior_change_warn)
+        heard = []
+        if extra_callback:
+            manager.add_callback(lambda msg: heard.append(msg.info.name))
+        manager.fire_event(core_events.NodeStart(node_info=_node_info({})))
+        manager.fire_event(adapter_events.SQLQuery(conn_name="c", sql="select 1", node_info=_node_info({})))
+        manager.fire_event(core_events.LogStartLine(description="m", index=1, total=1, node_info=_node_info({})))
+        manager.fire_event(core_events.LogStartLine(description="m", index=1, total=1), level=EventLevel.DEBUG)
+        text = re.sub(r'"(ts|pid|thread|invocation_id)": "?[^",}]*"?', r'"\1": ""', stream.getvalue())
+        made, built[:] = list(built), []
+        return text, made, heard
+
+    plain = fire("plain")
+    plain_heard = fire("plain-cb", extra_callback=True)
+    assert dbt_events.install()
+    try:
+        fast = fire("fast")
+        fast_heard = fire("fast-cb", extra_callback=True)
+    finally:
+        dbt_events.uninstall()
+    assert fast[0] == plain[0] and fast_heard[0] == plain_heard[0]
+    assert len(plain[1]) == 4 and len(fast[1]) == {"info": 1, "debug": 4}[stdout_level]
+    assert fast_heard[1] == plain_heard[1] and fast_heard[2] == plain_heard[2] and len(fast_heard[2]) == 4

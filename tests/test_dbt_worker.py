@@ -5,8 +5,10 @@ must not be pytest's); the builds of the other tests run every dbt step through 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -38,8 +40,19 @@ SCENARIO = textwrap.dedent('''
 ''')
 
 
+SAVED_PARSE = ROOT / "dbt_project" / "target" / "partial_parse.msgpack"
+
+
 def scenario(tmp_path, *calls: list[str]) -> dict:
-    env = cli_env(warehouse=tmp_path / "warehouse.duckdb")
+    # dbt itself (when the relay falls back) writes its artifacts and its parse here, not into
+    # the project's target folder: a parse made with other --vars saved there would make every
+    # later build of the run parse in full (dbt_worker.keep_parse heals it, one build later).
+    target = tmp_path / "dbt_target"
+    target.mkdir()
+    if SAVED_PARSE.exists():
+        shutil.copyfile(SAVED_PARSE, target / SAVED_PARSE.name)
+    env = {**cli_env(warehouse=tmp_path / "warehouse.duckdb"), "DBT_TARGET_PATH": str(target),
+           "DBT_LOG_PATH": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", SCENARIO, json.dumps(list(calls))], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -81,8 +94,12 @@ def test_an_unused_worker_ends_when_discarded(tmp_path):
 
 @pytest.mark.slow
 def test_a_command_that_changes_the_parse_is_declined_and_run_by_dbt(tmp_path):
+    before = hashlib.sha256(SAVED_PARSE.read_bytes()).hexdigest() if SAVED_PARSE.exists() else None
     result = scenario(tmp_path, ["ls", "--resource-type", "model", "--output", "name", "--quiet",
                                  "--vars", "{as_of_date: '2024-06-30'}"])
+    after = hashlib.sha256(SAVED_PARSE.read_bytes()).hexdigest() if SAVED_PARSE.exists() else None
+    assert after == before  # the project's saved parse is not the one made with these --vars
+    assert (tmp_path / "dbt_target" / "manifest.json").exists()
     (call,) = result["calls"]
     assert call["code"] == 0, call["err"][-2000:]
     assert "fct_procurement_lots" in call["out"].split()
@@ -225,3 +242,22 @@ def test_macros_compiled_while_waiting_are_the_templates_dbt_would_compile():
         assert len(template_cache.file_cache) == 15
     finally:
         template_cache.clear()
+
+
+def test_a_full_parse_becomes_the_saved_parse_atomically(tmp_path):
+    from types import SimpleNamespace
+
+    from dagster_pipeline.dbt_worker import FULL_PARSE_EVENTS, _note_full_parse, keep_parse
+
+    made, saved = tmp_path / "run" / "partial_parse.msgpack", tmp_path / "project" / "target" / "partial_parse.msgpack"
+    assert not keep_parse(made, saved) and not saved.exists()  # the parse wrote nothing: nothing to keep
+    made.parent.mkdir()
+    made.write_bytes(b"parse made with the build's settings")
+    saved.parent.mkdir(parents=True)
+    saved.write_bytes(b"parse made with --vars")
+    assert keep_parse(made, saved)
+    assert saved.read_bytes() == made.read_bytes() and sorted(p.name for p in saved.parent.iterdir()) == [saved.name]
+    full = []
+    for name in ("PartialParsingEnabled", "UnableToPartialParse", "MainReportVersion"):
+        _note_full_parse(SimpleNamespace(info=SimpleNamespace(name=name)), full)
+    assert full == ["UnableToPartialParse"] and "UnableToPartialParse" in FULL_PARSE_EVENTS
