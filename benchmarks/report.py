@@ -67,7 +67,8 @@ def write_markdown(rec, scales: list[float], repeats: int, single: list[float], 
              f"Medians of {repeats} run(s) per timing; scales marked *single run* ran once (their one build "
              "is a first build). Wall-clock seconds unless noted. Pipeline = `smartcounty build` (process start "
              "to exit), warm: the warehouse deleted but its path, dbt's partial parse and `DAGSTER_HOME` kept; "
-             "first build = a fresh warehouse (new path, new `DAGSTER_HOME`, full dbt parse). Floor = "
+             "first build = a fresh warehouse (new path, new `DAGSTER_HOME`; dbt starts from the project's saved "
+             "parse, as after `make manifest`: the profile does not name the warehouse). Floor = "
              "`benchmarks/floor.sql` (incl. preparing a UTF-8 copy of the drop); peer = `benchmarks/peer_pandas.py`.",
              "",
              "| scale | runs | notices | registry rows | sample s | sample peak MiB | first build s | pipeline s | "

@@ -4,7 +4,8 @@ baseline checkout share the same recorder and paths (the report is in ``report.p
 
 For each scale, on one generated drop: sample generation time and peak memory; the **first
 build of a fresh warehouse** (a new warehouse path and a new ``DAGSTER_HOME``: what a new user
-meets, dbt's full parse included) and then ``--repeats`` warm full builds (the warehouse deleted,
+meets; dbt starts from the project's saved parse, which ``make manifest`` writes and which no
+warehouse path invalidates) and then ``--repeats`` warm full builds (the warehouse deleted,
 its path, dbt's partial parse and ``DAGSTER_HOME`` kept, as a daily job on one machine). Each
 build's wall time is split by stage from the build's own ``▶ step`` / ``✓ step (s)`` progress
 lines (start-up, raw load, raw checks, dbt, GX checks, publish) and dbt further into start-up
