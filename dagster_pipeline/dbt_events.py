@@ -113,9 +113,12 @@ def _unheard(manager, event, level) -> bool:
         return False
     if os.environ.get("DBT_TEST_BINARY_SERIALIZATION"):
         return False
-    for callback in manager.callbacks:
-        if getattr(callback, "__qualname__", None) != "track_behavior_change_warn" or \
-                getattr(callback, "__module__", None) != "dbt.tracking":
+    if manager.callbacks:
+        try:
+            from dbt.tracking import track_behavior_change_warn  # noqa: PLC0415 - imported by dbt already
+        except ImportError:
+            return False
+        if any(callback is not track_behavior_change_warn for callback in manager.callbacks):
             return False
     for logger in manager.loggers:
         python_logger = getattr(logger, "_python_logger", None)
