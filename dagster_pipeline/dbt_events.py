@@ -1,6 +1,6 @@
 """dbt's log events, made and written for less of the GIL in the dbt worker.
 
-A build's dbt step is GIL-bound (one Python process, three threads; docs/DESIGN.md), and on
+A build's dbt step is GIL-bound (one Python process, several threads; docs/DESIGN.md), and on
 the 0.01 drop about a fifth of its CPU went to log events, ≈ 4,500 per build of which ≈ 320
 are at the level anyone reads. Two of dbt's ways, measured with per-thread CPU timers in the
 worker (docs/benchmarks/2026-11-28-session9/notes.md):
