@@ -44,53 +44,58 @@ deciding_result as (
         and notices.notice_seq = deciding.deciding_seq
 ),
 
--- the deciding result and the corrections dated after it: the latest one carrying a value wins
-supplier_sources as (
-    select notices.*
-    from notices
-    inner join deciding_result
-        on deciding_result.lot_id = notices.lot_id
-    where notices.notice_seq = deciding_result.deciding_seq
-       or (notices.notice_class = 'correction' and notices.publish_date > deciding_result.award_date)
-),
-
-supplier_picks as (
+-- Every notice of the lot beside its deciding result, for one grouped pass: fewer hash tables than joining
+-- the notices back once per picked column (that plan ran out of a 1 GB DuckDB limit at scale 20).
+-- is_supplier_source: the deciding result and the corrections dated after it.
+lot_rows as (
     select
-        lot_id,
-        max(case when supplier_name is not null then notice_seq end) as name_seq,
-        max(case when supplier_uscc_raw is not null then notice_seq end) as uscc_seq
-    from supplier_sources
-    group by lot_id
-),
-
-tenders as (
-    select deciding_result.lot_id, max(notices.publish_date) as tender_date
+        deciding_result.lot_id, deciding_result.project_code, deciding_result.deciding_seq,
+        deciding_result.award_date, deciding_result.source_file, deciding_result.source_line,
+        notices.notice_seq, notices.notice_class, notices.publish_date,
+        case
+            when notices.notice_seq = deciding_result.deciding_seq
+                or (notices.notice_class = 'correction' and notices.publish_date > deciding_result.award_date)
+                then notices.supplier_name
+        end as source_supplier_name,
+        -- picked by its raw text: '' stands for a raw USCC that did not validate, so the pick stays non-NULL
+        case
+            when (notices.notice_seq = deciding_result.deciding_seq
+                    or (notices.notice_class = 'correction' and notices.publish_date > deciding_result.award_date))
+                and notices.supplier_uscc_raw is not null
+                then coalesce(notices.supplier_uscc, '')
+        end as source_supplier_uscc,
+        case
+            when notices.notice_class = 'tender' and notices.publish_date <= deciding_result.award_date
+                then notices.publish_date
+        end as tender_publish_date
     from deciding_result
     inner join notices
         on notices.lot_id = deciding_result.lot_id
-        and notices.notice_class = 'tender'
-        and notices.publish_date <= deciding_result.award_date
-    group by deciding_result.lot_id
+),
+
+-- the latest source carrying a value wins, name and USCC each on their own
+decisions as (
+    select
+        lot_id,
+        award_date,
+        max(tender_publish_date) as tender_date,
+        {{ arg_max_non_null('source_supplier_name', 'notice_seq') }} as supplier_name,
+        {{ arg_max_non_null('source_supplier_uscc', 'notice_seq') }} as supplier_uscc_pick,
+        source_file,
+        source_line,
+        project_code
+    from lot_rows
+    group by lot_id, project_code, deciding_seq, award_date, source_file, source_line
 )
 
 select
-    deciding_result.lot_id,
-    deciding_result.award_date,
-    tenders.tender_date,
-    {{ date_diff_days('tenders.tender_date', 'deciding_result.award_date') }} as decision_days,
-    name_source.supplier_name,
-    uscc_source.supplier_uscc,
-    deciding_result.source_file as deciding_source_file,
-    deciding_result.source_line as deciding_source_line,
-    deciding_result.project_code
-from deciding_result
-inner join supplier_picks
-    on supplier_picks.lot_id = deciding_result.lot_id
-left join notices as name_source
-    on name_source.lot_id = deciding_result.lot_id
-    and name_source.notice_seq = supplier_picks.name_seq
-left join notices as uscc_source
-    on uscc_source.lot_id = deciding_result.lot_id
-    and uscc_source.notice_seq = supplier_picks.uscc_seq
-left join tenders
-    on tenders.lot_id = deciding_result.lot_id
+    lot_id,
+    award_date,
+    tender_date,
+    {{ date_diff_days('tender_date', 'award_date') }} as decision_days,
+    supplier_name,
+    nullif(supplier_uscc_pick, '') as supplier_uscc,
+    source_file as deciding_source_file,
+    source_line as deciding_source_line,
+    project_code
+from decisions
