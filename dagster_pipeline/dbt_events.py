@@ -26,6 +26,7 @@ import logging
 import os
 from typing import Any
 
+from dbt_common.events.logger import _log_level_map
 from google.protobuf import descriptor, json_format
 from google.protobuf.message import Message
 
@@ -89,9 +90,8 @@ def uninstall() -> None:
         event_manager.EventManager.fire_event = _ORIGINAL_FIRE_EVENT
 
 
-# dbt's send_to_logger: which logging method each event level goes to.
-_LEVELS = {"test": logging.DEBUG, "debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
-           "error": logging.ERROR}
+# Which logging level each event level goes to: dbt's own map (send_to_logger), by level name.
+_LEVELS = {event_level.value: python_level for event_level, python_level in _log_level_map.items()}
 _ORIGINAL_WRITE_LINE = None
 _ORIGINAL_FIRE_EVENT = None
 

@@ -46,9 +46,9 @@ class Plugin(BasePlugin):
         if not os.environ.get(settings.WAREHOUSE_ENV, "").strip():  # never the repo's default by accident
             raise RuntimeError(f"{settings.WAREHOUSE_ENV} is not set: dbt does not know which warehouse to build")
         path = str(settings.warehouse_path())
-        # Global to the DuckDB instance; the same limit as the raw load's connection, and the
-        # spill folder a file database would use (an in-memory one would spill into dbt's cwd).
-        conn.execute(f"SET memory_limit = {_literal(settings.duckdb_memory_limit())}")
+        # Global to the DuckDB instance, shared by dbt's threads ($SMARTCOUNTY_DBT_MEMORY_LIMIT), and
+        # the spill folder a file database would use (an in-memory one would spill into dbt's cwd).
+        conn.execute(f"SET memory_limit = {_literal(settings.dbt_memory_limit())}")
         conn.execute(f"SET temp_directory = {_literal(spill_dir(path))}")
         for attempt in range(ATTACH_ATTEMPTS):
             try:

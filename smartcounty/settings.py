@@ -25,6 +25,12 @@ CHECK_PARAMS_ENV = "SMARTCOUNTY_CHECK_PARAMS"
 # of RAM, lets one build take the machine).
 MEMORY_LIMIT_ENV = "SMARTCOUNTY_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "1GB"
+# dbt's own limit. dbt runs after the raw load, whose peak is the Python side holding one file's
+# cells (≈ 4–7 GiB at scale 20 beside DuckDB's 1 GB), and the build process gives that back
+# (≈ 0.4 GiB) before dbt starts; under 1 GB the registry's window and join models spilled most of
+# their work (scale 20: int_registry__deduplicated 345 s). docs/benchmarks/2026-11-28-session10.
+DBT_MEMORY_LIMIT_ENV = "SMARTCOUNTY_DBT_MEMORY_LIMIT"
+DEFAULT_DBT_MEMORY_LIMIT = "4GB"
 # The shrink guard (smartcounty/rawload/guard.py): a build is refused when a source's accepted
 # rows fall below this share of the last published build's (0 = only refuse a source whose
 # files all disappeared). `smartcounty build --allow-shrink` skips the guard for one run, which
@@ -63,14 +69,24 @@ def serving_path() -> Path:
     return _path(SERVING_ENV)
 
 
-def duckdb_memory_limit() -> str:
-    """The DuckDB memory limit (e.g. ``1GB``, ``800MB``); validated so a typo fails early."""
+def _memory_limit(env: str, default: str) -> str:
     import re
 
-    value = os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+    value = os.environ.get(env, "").strip() or default
     if not re.fullmatch(r"(?i)\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value):
-        raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 1GB or 800MB")
+        raise ValueError(f"{env}={value!r}: expected a size such as 1GB or 800MB")
     return value
+
+
+def duckdb_memory_limit() -> str:
+    """The DuckDB memory limit of the raw load and the export (e.g. ``1GB``, ``800MB``); validated
+    so a typo fails early."""
+    return _memory_limit(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)
+
+
+def dbt_memory_limit() -> str:
+    """dbt's DuckDB memory limit (the profile's plugin sets it), validated likewise."""
+    return _memory_limit(DBT_MEMORY_LIMIT_ENV, DEFAULT_DBT_MEMORY_LIMIT)
 
 
 def min_row_share() -> float:
@@ -97,7 +113,8 @@ def export_env(
         if value is not None:
             os.environ[env] = str(Path(value).expanduser().resolve())
         os.environ[env] = str(_path(env))
-    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()  # dbt's profiles.yml reads it too
+    os.environ[MEMORY_LIMIT_ENV] = duckdb_memory_limit()
+    os.environ[DBT_MEMORY_LIMIT_ENV] = dbt_memory_limit()  # read by dbt's profile plugin, in dbt's process
     min_row_share()  # a typo fails now, not in the middle of the build
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 

@@ -25,7 +25,8 @@ from dagster_pipeline.console import BuildConsole, Event, build_profile, process
 def test_the_plugin_attaches_the_warehouse_file_as_the_catalog_warehouse(tmp_path, monkeypatch):
     path = tmp_path / "any name.duckdb"
     monkeypatch.setenv(settings.WAREHOUSE_ENV, str(path))
-    monkeypatch.setenv(settings.MEMORY_LIMIT_ENV, "300MB")
+    monkeypatch.setenv(settings.DBT_MEMORY_LIMIT_ENV, "300MB")
+    monkeypatch.setenv(settings.MEMORY_LIMIT_ENV, "200MB")  # the raw load's, not dbt's
     plugin = dbt_warehouse.Plugin(name="dbt_warehouse", plugin_config={})
     con = duckdb.connect(":memory:")
     plugin.configure_connection(con)
