@@ -6,7 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smartcounty.rawload.records import layout, read_exact, read_fast, read_records
+import duckdb
+
+from smartcounty.rawload import records
+from smartcounty.rawload.records import Handover, layout, read_exact, read_fast, read_records
 
 HEADER = ["a", "b", "c"]
 
@@ -103,6 +106,31 @@ def test_bom_is_not_a_cell():
     for force in (False, True):
         table, _ = read_records(text.encode("utf-8"), "utf-8-sig", HEADER, force_exact=force)
         assert rows(table) == [(2, ("1", "2", "3"))]
+
+
+def test_a_handover_gives_up_its_bytes_and_the_exact_reader_still_reads_them(monkeypatch, tmp_path):
+    text = 'a,b,c\n1,2,3\n"x\ny",5,6\n'
+    expected = [(2, ("1", "2", "3")), (3, ("x\ny", "5", "6"))]
+    box = Handover(text.encode())
+    table, reader = read_records(box, "utf-8", HEADER)
+    assert (reader, rows(table)) == ("fast", expected)
+    assert box.data is None  # on disk for DuckDB: the bytes were let go
+    on_disk = tmp_path / "f.csv"
+    on_disk.write_bytes(text.encode())
+    box = Handover(text.encode())
+    assert rows(read_records(box, "utf-8", HEADER, disk_path=on_disk)[0]) == expected
+    assert (box.data, box.path) == (None, on_disk)
+
+    def fails(*args):
+        raise duckdb.Error("reader gave up")
+
+    # DuckDB fails after the bytes were given up: the exact reader gets them back from the copy
+    monkeypatch.setattr(records, "_duckdb_read", fails)
+    for disk in (None, on_disk):
+        table, reader = read_records(Handover(text.encode()), "utf-8", HEADER, disk_path=disk)
+        assert (reader, rows(table)) == ("exact", expected)
+    # plain bytes are the caller's: read_fast keeps nothing and returns None
+    assert read_fast(text.encode(), HEADER) is None
 
 
 # Property: on any input built from CSV-significant pieces, the fast path either steps

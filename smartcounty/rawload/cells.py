@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pyarrow as pa
 
-from .records import read_records
+from .records import Handover, read_records
 from .scan import DecodeError, FileInfo, StructuralError, decompress, is_gzip_name
 from .spec import KEY, LINEAGE, SourceSpec, reserved_names
 from .text import clean_array, may_contain_zero_width
@@ -55,12 +55,15 @@ CHUNK_ROWS = 262_144
 def read_cells(info: FileInfo, force_exact: bool = False) -> tuple[pa.Table, str, bool]:
     """(raw cells c0.. + source_line, reader, may contain zero-width characters) of one file."""
     data = _read_data(info)
+    zero_width = may_contain_zero_width(data, info.encoding)
+    content = Handover(data)
+    del data  # the reader may drop the bytes once DuckDB can read them from disk (Handover)
     disk = None if is_gzip_name(info.path.name) else info.path
     try:
-        cells, reader = read_records(data, info.encoding, info.header, disk_path=disk, force_exact=force_exact)
+        cells, reader = read_records(content, info.encoding, info.header, disk_path=disk, force_exact=force_exact)
     except csv.Error as exc:  # a record the reference reader cannot split: reject the file, by name
         raise StructuralError([(info.source_file, f"unreadable CSV: {exc}")]) from None
-    return cells, reader, may_contain_zero_width(data, info.encoding)
+    return cells, reader, zero_width
 
 
 def clean_cells(spec: SourceSpec, info: FileInfo, cells: pa.Table, zero_width: bool) -> pa.Table:

@@ -20,6 +20,7 @@ and header equal to ours. Otherwise, or if DuckDB raises, the file is read with 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import tempfile
@@ -144,22 +145,45 @@ def _duckdb_read(path: Path, ncols: int, opts: str) -> pa.Table:
         con.close()
 
 
-def read_fast(data: bytes, header: list[str], disk_path: Path | None = None) -> pa.Table | None:
+class Handover:
+    """A file's content passed on with its only reference, so that the reader can let go of the
+    bytes once DuckDB can read them from disk: a scale-20 register part is 1.75 GB of CSV, which
+    otherwise stays in memory beside its 1.9 GiB of cells (docs/benchmarks/2026-11-28-session10).
+    ``path`` then holds exactly the bytes, for the exact reader should the fast one step aside."""
+
+    __slots__ = ("data", "path")
+
+    def __init__(self, data: bytes) -> None:
+        self.data: bytes | None = data
+        self.path: Path | None = None
+
+    def content(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+
+def read_fast(data: bytes | Handover, header: list[str], disk_path: Path | None = None,
+              tmp_dir: Path | None = None) -> pa.Table | None:
     """Raw cells (c0..c{n-1}) plus source_line, or None when the fast path cannot be trusted.
 
     ``data`` is UTF-8; ``disk_path``, if given, is a plain file with exactly these bytes
-    (saves writing a copy for DuckDB).
+    (saves writing a copy for DuckDB). A ``Handover`` gives up its bytes once they are on
+    disk for good: ``disk_path``, or the copy written into ``tmp_dir`` (the caller's folder).
     """
-    lay = layout(data)
+    box = data if isinstance(data, Handover) else Handover(data)
+    lay = layout(box.data)
     ncols = len(header)
     if not lay.trustworthy:
         return None
     if lay.data_lines.size == 0:
         return _empty(ncols)
-    with tempfile.TemporaryDirectory(prefix="smartcounty-rawload-") as tmp:
+    with contextlib.ExitStack() as stack:
+        keeps = disk_path is not None or tmp_dir is not None  # the file outlives this call
         if disk_path is None:
-            disk_path = Path(tmp) / "file.csv"
-            disk_path.write_bytes(data)
+            folder = tmp_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="smartcounty-rawload-")))
+            disk_path = folder / "file.csv"
+            disk_path.write_bytes(box.data)
+        if keeps and box is data:
+            box.path, box.data = disk_path, None
         # With quoted newlines: the parallel reader if no record is short, else the serial one.
         attempts = [_PARALLEL_UNPADDED, _SERIAL_PADDED] if lay.quoted_newlines else [_PARALLEL_PADDED]
         table = None
@@ -214,7 +238,7 @@ def _empty(ncols: int) -> pa.Table:
 
 
 def read_records(
-    data: bytes,
+    data: bytes | Handover,
     encoding: str,
     header: list[str],
     disk_path: Path | None = None,
@@ -222,15 +246,18 @@ def read_records(
 ) -> tuple[pa.Table, str]:
     """(table of raw cells c0..c{n-1} + source_line, 'fast' or 'exact').
 
-    ``data`` is the decompressed file content in ``encoding``; ``disk_path`` the file on
-    disk when it holds exactly ``data`` (not gzip-compressed).
+    ``data`` is the decompressed file content in ``encoding`` (a ``Handover`` lets the fast
+    reader drop it once it is on disk); ``disk_path`` the file on disk when it holds exactly
+    ``data`` (not gzip-compressed).
     """
+    box = data if isinstance(data, Handover) else Handover(data)
     if encoding == "gb18030":
         # DuckDB has no GB18030 decoder offline: transcode to UTF-8 first.
-        data = data.decode("gb18030").encode("utf-8")
+        box.data = box.data.decode("gb18030").encode("utf-8")
         disk_path = None
-    if not force_exact:
-        table = read_fast(data, header, disk_path)
-        if table is not None:
-            return table, "fast"
-    return read_exact(data.decode("utf-8-sig"), len(header)), "exact"
+    with tempfile.TemporaryDirectory(prefix="smartcounty-rawload-") as tmp:
+        if not force_exact:
+            table = read_fast(box, header, disk_path, tmp_dir=Path(tmp))
+            if table is not None:
+                return table, "fast"
+        return read_exact(box.content().decode("utf-8-sig"), len(header)), "exact"
