@@ -169,3 +169,38 @@ def test_header_of_decodes_only_what_the_header_needs():
     # a prefix that ends inside the header record cannot answer
     assert header_of(data[:70_000], "gb18030", truncated=True) is None
     assert header_of(b"\xef\xbb\xbf a ,b\n", "utf-8-sig") == ["a", "b"]
+
+
+def test_a_large_file_is_inspected_alone(tmp_path, monkeypatch):
+    """Two files at a time, but never a large one beside another: each holds its bytes and its
+    decompressed copy while it is read."""
+    import threading
+    import time
+
+    from smartcounty.rawload import scan
+
+    folder = tmp_path / "procurement"
+    folder.mkdir()
+    sizes = {"a_big.csv": 5000, "b_small.csv": 10, "c_small.csv": 10, "d_big.csv": 5000, "e_small.csv": 10}
+    for name, size in sizes.items():
+        (folder / name).write_bytes(b"x" * size)
+    monkeypatch.setattr(scan, "LARGE_FILE_BYTES", 1000)
+    running: set[str] = set()
+    seen: list[frozenset] = []
+    lock = threading.Lock()
+
+    def inspect_file(source, path, source_file, known=None):
+        with lock:
+            running.add(path.name)
+            seen.append(frozenset(running))
+        time.sleep(0.2)
+        with lock:
+            running.discard(path.name)
+        return scan.FileInfo(source, path, source_file, "utf-8", path.stat().st_size, "")
+
+    monkeypatch.setattr(scan, "inspect_file", inspect_file)
+    manifest = scan.scan_drop(tmp_path)
+    assert [i.source_file for i in manifest.files["procurement"]] == [f"procurement/{n}" for n in sizes]
+    big = {"a_big.csv", "d_big.csv"}
+    assert all(len(s) == 1 for s in seen if s & big)
+    assert any(len(s) == 2 for s in seen)  # small files still go two at a time

@@ -8,10 +8,12 @@ by decoding it completely, and checks its header. Nothing is loaded here; a file
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import hashlib
 import io
+import threading
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -312,9 +314,48 @@ def scan_drop(raw_dir: Path, known: dict[str, tuple[str, str]] | None = None) ->
             ignored[source] = []
             continue
         # Two files at a time: hashing and gunzip release the GIL (memory: two files' bytes).
+        # A large file is inspected alone: its bytes and its decompressed copy are held while it
+        # is read, and two scale-20 register parts side by side held 6.6 GiB.
+        slots = _Slots(2)
+
+        def inspect(path: Path) -> FileInfo:
+            with slots.take(2 if _file_size(path) >= LARGE_FILE_BYTES else 1):
+                return inspect_file(source, path, f"{source}/{path.name}", known)
+
         with ThreadPoolExecutor(max_workers=2) as pool:
-            files[source] = list(pool.map(lambda p: inspect_file(source, p, f"{source}/{p.name}", known), selected))
+            files[source] = list(pool.map(inspect, selected))
     return DropManifest(raw_dir, files, ignored)
+
+
+LARGE_FILE_BYTES = 64 << 20  # on disk; a gzip member of this size is ≈ 250 MB of CSV
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # inspect_file names the problem
+        return 0
+
+
+class _Slots:
+    """A counting semaphore whose holders take one slot or several at once."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.free = total, total
+        self.cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def take(self, n: int):
+        n = min(n, self.total)
+        with self.cond:
+            self.cond.wait_for(lambda: self.free >= n)
+            self.free -= n
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.free += n
+                self.cond.notify_all()
 
 
 def check_drop(manifest: DropManifest) -> None:
