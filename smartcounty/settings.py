@@ -28,7 +28,7 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 # dbt's own limit. dbt runs after the raw load, whose peak is the Python side holding one file's
 # cells (≈ 4–7 GiB at scale 20 beside DuckDB's 1 GB), and the build process gives that back
 # (≈ 0.4 GiB) before dbt starts; under 1 GB the registry's window and join models spilled most of
-# their work (scale 20: int_registry__deduplicated 345 s). docs/benchmarks/2026-11-28-session10.
+# their work (scale 20: int_registry__deduplicated 338 s). docs/benchmarks/2026-11-28-session10.
 DBT_MEMORY_LIMIT_ENV = "SMARTCOUNTY_DBT_MEMORY_LIMIT"
 DEFAULT_DBT_MEMORY_LIMIT = "4GB"
 # The shrink guard (smartcounty/rawload/guard.py): a build is refused when a source's accepted

@@ -46,7 +46,7 @@ deciding_result as (
 
 -- Every notice of the lot beside its deciding result, for one grouped pass: fewer hash tables than joining
 -- the notices back once per picked column (that plan ran out of a 1 GB DuckDB limit at scale 20).
--- is_supplier_source: the deciding result and the corrections dated after it.
+-- source_supplier_*: the value on the deciding result or on a correction dated after it, else NULL.
 lot_rows as (
     select
         deciding_result.lot_id, deciding_result.project_code, deciding_result.deciding_seq,
