@@ -46,31 +46,30 @@ deciding_result as (
 
 -- Every notice of the lot beside its deciding result, for one grouped pass: fewer hash tables than joining
 -- the notices back once per picked column (that plan ran out of a 1 GB DuckDB limit at scale 20).
--- source_supplier_*: the value on the deciding result or on a correction dated after it, else NULL.
 lot_rows as (
     select
         deciding_result.lot_id, deciding_result.project_code, deciding_result.deciding_seq,
         deciding_result.award_date, deciding_result.source_file, deciding_result.source_line,
         notices.notice_seq, notices.notice_class, notices.publish_date,
-        case
-            when notices.notice_seq = deciding_result.deciding_seq
-                or (notices.notice_class = 'correction' and notices.publish_date > deciding_result.award_date)
-                then notices.supplier_name
-        end as source_supplier_name,
-        -- picked by its raw text: '' stands for a raw USCC that did not validate, so the pick stays non-NULL
-        case
-            when (notices.notice_seq = deciding_result.deciding_seq
-                    or (notices.notice_class = 'correction' and notices.publish_date > deciding_result.award_date))
-                and notices.supplier_uscc_raw is not null
-                then coalesce(notices.supplier_uscc, '')
-        end as source_supplier_uscc,
-        case
-            when notices.notice_class = 'tender' and notices.publish_date <= deciding_result.award_date
-                then notices.publish_date
-        end as tender_publish_date
+        notices.supplier_name, notices.supplier_uscc_raw, notices.supplier_uscc,
+        -- the supplier's sources: the deciding result and the corrections dated after it
+        notices.notice_seq = deciding_result.deciding_seq
+            or (notices.notice_class = 'correction' and notices.publish_date > deciding_result.award_date)
+            as is_supplier_source
     from deciding_result
     inner join notices
         on notices.lot_id = deciding_result.lot_id
+),
+
+sourced as (
+    select
+        lot_id, project_code, deciding_seq, award_date, source_file, source_line, notice_seq,
+        case when is_supplier_source then supplier_name end as source_supplier_name,
+        -- picked by its raw text: '' stands for a raw USCC that did not validate, so the pick stays non-NULL
+        case when is_supplier_source and supplier_uscc_raw is not null then coalesce(supplier_uscc, '') end
+            as source_supplier_uscc,
+        case when notice_class = 'tender' and publish_date <= award_date then publish_date end as tender_publish_date
+    from lot_rows
 ),
 
 -- the latest source carrying a value wins, name and USCC each on their own
@@ -84,7 +83,7 @@ decisions as (
         source_file,
         source_line,
         project_code
-    from lot_rows
+    from sourced
     group by lot_id, project_code, deciding_seq, award_date, source_file, source_line
 )
 
