@@ -171,7 +171,7 @@ def test_report_shows_first_builds_runs_profile_and_memory_curve(tmp_path):
 @pytest.mark.slow
 def test_bench_small_run_agrees_with_the_pipeline(tmp_path):
     out = tmp_path / "bench"
-    code = bench_main(["--scales", "0.01", "--repeats", "1", "--out", str(out), "--seed", "7"])
+    code = bench_main(["--scales", "0.01", "--repeats", "1", "--sample-repeats", "1", "--out", str(out), "--seed", "7"])
     with open(out / "measurements.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     agree = {r["subject"]: r["value"] for r in rows if r["metric"] == "figures_match"}

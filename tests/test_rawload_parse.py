@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smartcounty.constants import USCC_CHARSET, USCC_WEIGHTS
 from smartcounty.rawload import parse as P
@@ -220,3 +222,29 @@ def test_count(text, value):
 )
 def test_percent(text, value):
     assert one(P.percent_sql, text) == value
+
+
+# ---------------------------------------------------------------- zero-width detection (text.py)
+# The byte search must say exactly what a regex over every value says, for slices (the load
+# cleans a file in chunks), NULLs, empty strings and chunked arrays.
+_ALPHABET = ["a", "中", " ", "\u3000", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2061", "\u200e"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.lists(st.sampled_from(_ALPHABET), max_size=6).map("".join)),
+                       max_size=12),
+       start=st.integers(0, 12), length=st.integers(0, 12), split=st.integers(0, 12))
+def test_zero_width_byte_search_agrees_with_regex(values, start, length, split):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from smartcounty.rawload.text import _ZERO_WIDTH_RE, has_zero_width, remove_zero_width
+
+    whole = pa.array(values, pa.string())
+    for arr in (whole, whole.slice(start, length),
+                pa.chunked_array([whole.slice(0, split), whole.slice(split)], pa.string())):
+        expected = bool(pc.any(pc.match_substring_regex(arr, _ZERO_WIDTH_RE)).as_py())
+        assert has_zero_width(arr) is expected
+        cleaned = remove_zero_width(arr).to_pylist()
+        assert cleaned == [None if v is None else "".join(ch for ch in v if ch not in "\u200b\u200c\u200d\u2060\ufeff")
+                           for v in arr.to_pylist()]

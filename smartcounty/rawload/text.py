@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,6 +21,8 @@ WHITESPACE = (
     "\u2028\u2029\u202f\u205f\u3000"
 )
 _ZERO_WIDTH_RE = "[" + "".join(f"\\x{{{ord(c):04X}}}" for c in ZERO_WIDTH) + "]"
+# UTF-8 is self-synchronising: these byte strings occur in valid UTF-8 only as these characters.
+_ZERO_WIDTH_CODES = np.array([int.from_bytes(ch.encode("utf-8"), "big") for ch in ZERO_WIDTH], dtype=np.uint32)
 
 
 def clean_scalar(value: str | None, nfkc: bool = False) -> str | None:
@@ -45,9 +48,32 @@ def _to_string(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return arr
 
 
+def _chunk_has_zero_width(chunk: pa.StringArray) -> bool:
+    data = chunk.buffers()[2]
+    if data is None or len(chunk) == 0:
+        return False
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=chunk.offset + len(chunk) + 1)
+    start, end = int(offsets[chunk.offset]), int(offsets[-1])  # this slice's values only
+    values = np.frombuffer(data, dtype=np.uint8)[start:end]
+    # Lead bytes first (E2 and EF are rare in CJK text), then the two bytes after each.
+    at = np.flatnonzero((values[:-2] == 0xE2) | (values[:-2] == 0xEF))
+    if at.size == 0:
+        return False
+    triples = (values[at].astype(np.uint32) << 16) | (values[at + 1].astype(np.uint32) << 8) | values[at + 2]
+    return bool(np.isin(triples, _ZERO_WIDTH_CODES).any())
+
+
+def has_zero_width(arr) -> bool:
+    """Whether any value of a string array holds a zero-width character: a byte search of the
+    values' UTF-8 data (a regex match over every value took 0.5 s for the 16 columns of a 270k-row
+    registry file; this took a seventh of it). Bytes of NULL slots can only give a false positive."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    return any(_chunk_has_zero_width(chunk) for chunk in chunks)
+
+
 def remove_zero_width(arr):
-    # A cheap literal scan first: zero-width characters are rare, the regex rewrite is not cheap.
-    if pc.any(pc.match_substring_regex(arr, _ZERO_WIDTH_RE)).as_py():
+    # Zero-width characters are rare and the regex rewrite is not cheap: only columns that hold one.
+    if has_zero_width(arr):
         arr = pc.replace_substring_regex(arr, _ZERO_WIDTH_RE, "")
     return arr
 
