@@ -23,7 +23,7 @@ FLAGS = {
 def query(p: dict[str, Any]) -> str:
     # 法定代表人 is not in this mart; the query names its columns anyway. A USCC's rows are counted by
     # a grouped count of the key alone joined back, not a window over every selected column: at
-    # scale 20 (22 M rows) 8.5 s instead of 17.6 s (docs/benchmarks/2026-11-28-session11).
+    # scale 20 (22 M rows) 10.3 s instead of 17.6 s (docs/benchmarks/2026-11-28-session11).
     flags = ",\n".join(f"coalesce({rule}, false) as {name}" for name, rule in FLAGS.items())
     return sampled(
         f"""

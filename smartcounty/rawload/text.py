@@ -65,8 +65,8 @@ def _chunk_has_zero_width(chunk: pa.StringArray) -> bool:
 
 def has_zero_width(arr) -> bool:
     """Whether any value of a string array holds a zero-width character: a byte search of the
-    values' UTF-8 data (a regex match over every value took 0.5 s for the 16 columns of a 270k-row
-    registry file; this took a seventh of it). Bytes of NULL slots can only give a false positive."""
+    values' UTF-8 data (for the 16 columns of a 269k-row registry file 0.05 s, where a regex match
+    over every value took 0.36 s). Bytes of NULL slots can only give a false positive."""
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     return any(_chunk_has_zero_width(chunk) for chunk in chunks)
 
