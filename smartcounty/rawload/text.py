@@ -22,7 +22,10 @@ WHITESPACE = (
 )
 _ZERO_WIDTH_RE = "[" + "".join(f"\\x{{{ord(c):04X}}}" for c in ZERO_WIDTH) + "]"
 # UTF-8 is self-synchronising: these byte strings occur in valid UTF-8 only as these characters.
+# The search below reads three bytes per character, which every one of them has.
+assert all(len(ch.encode("utf-8")) == 3 for ch in ZERO_WIDTH)
 _ZERO_WIDTH_CODES = np.array([int.from_bytes(ch.encode("utf-8"), "big") for ch in ZERO_WIDTH], dtype=np.uint32)
+_ZERO_WIDTH_LEADS = tuple(sorted({int(code) >> 16 for code in _ZERO_WIDTH_CODES}))  # E2, EF
 
 
 def clean_scalar(value: str | None, nfkc: bool = False) -> str | None:
@@ -55,8 +58,9 @@ def _chunk_has_zero_width(chunk: pa.StringArray) -> bool:
     offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=chunk.offset + len(chunk) + 1)
     start, end = int(offsets[chunk.offset]), int(offsets[-1])  # this slice's values only
     values = np.frombuffer(data, dtype=np.uint8)[start:end]
-    # Lead bytes first (E2 and EF are rare in CJK text), then the two bytes after each.
-    at = np.flatnonzero((values[:-2] == 0xE2) | (values[:-2] == 0xEF))
+    # Lead bytes first (rare in CJK text), then the two bytes after each.
+    head = values[:-2]
+    at = np.flatnonzero(np.logical_or.reduce([head == lead for lead in _ZERO_WIDTH_LEADS]))
     if at.size == 0:
         return False
     triples = (values[at].astype(np.uint32) << 16) | (values[at + 1].astype(np.uint32) << 8) | values[at + 2]
