@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from rawload_helpers import HEADERS, csv_text, procurement_row, write
 from smartcounty.rawload import StructuralError, check_drop, scan_drop
+from smartcounty.rawload.scan import decompress, DecodeError, is_utf8, max_records
 from smartcounty.rawload.spec import PROCUREMENT
 
 GOOD = csv_text(PROCUREMENT.headers, [procurement_row(项目名称="兴安县智慧城市项目")])
@@ -105,6 +109,61 @@ def test_bad_gzip_rejected(tmp_path):
     (tmp_path / "procurement" / "a.csv.gz").write_bytes(b"\x1f\x8bnot really gzip")
     info = scan_drop(tmp_path).files["procurement"][0]
     assert "gzip" in info.problem
+
+
+def _strict_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# Byte pieces that make the validator's hard cases likely: lead bytes without their continuation,
+# surrogates (ED A0..BF), overlong forms (C0, C1, E0 80, F0 80), beyond U+10FFFF (F4 90, F5..FF).
+_PIECES = st.one_of(
+    st.binary(max_size=6),
+    st.sampled_from([b"\xed\xa0\x80", b"\xed\x9f\xbf", b"\xc0\x80", b"\xc1\xbf", b"\xe0\x80\x80", b"\xe0\xa0\x80",
+                     b"\xf0\x80\x80\x80", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
+                     b"\xf5\x80\x80\x80", b"\xe4\xb8", b"\x80", b"\xef\xbb\xbf", b"\x00"]),
+    st.text(max_size=4).map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map(b"".join))
+@example(b"")
+@example("广西壮族自治区".encode())
+@example(b"\xed\xa0\x80")  # a surrogate: Python's codec refuses it
+def test_is_utf8_agrees_with_the_strict_codec(data):
+    assert is_utf8(data) == _strict_utf8(data)
+
+
+def test_a_surrogate_is_not_utf8(tmp_path):
+    # As with the strict codec, the file is then read as GB18030 (where these bytes are valid).
+    info = scan_one(tmp_path, "兴安县".encode() + b"\xed\xa0\x80,x\n")
+    assert info.encoding == "gb18030"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(b"a\nb\n", 1), (b"a\r\nb\r\n", 1), (b"a\rb\rc", 2), (b"a\r\n\rb\n", 2), (b"a\nb", 1), (b"a", 0)],
+)
+def test_max_records_counts_every_line_break(data, expected):
+    assert max_records(data) == expected
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda d: d[:-10], lambda d: d + b"xyz", lambda d: d[:30] + b"\xff\xff" + d[32:],
+     lambda d: d[:-8] + bytes([d[-8] ^ 0xFF]) + d[-7:], lambda d: d[:-1] + bytes([d[-1] ^ 0xFF])],
+    ids=["truncated", "trailing garbage", "corrupt data", "bad CRC", "bad length"],
+)
+def test_damaged_gzip_is_refused_by_name(damage):
+    good = gzip.compress(GOOD.encode() * 50, mtime=0)
+    assert decompress(good + good, gz=True) == GOOD.encode() * 100  # two members, as gzip concatenates them
+    with pytest.raises(DecodeError, match="cannot decompress gzip"):
+        decompress(damage(good), gz=True)
 
 
 def test_empty_gzip_rejected(tmp_path):

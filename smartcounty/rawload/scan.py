@@ -19,6 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+from isal import igzip, igzip_lib
+
 from .records import allow_long_fields
 from .spec import SOURCES, SPECS
 from .text import clean_header_name
@@ -109,8 +113,11 @@ def decompress(raw: bytes, gz: bool) -> bytes:
     if not gz:
         return raw
     try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
+        # ISA-L's gzip: the same format and checks (members, CRC, length) as the standard library's,
+        # ≈ 2.8× faster: a scale-20 register part (1.6 GiB of CSV) took 8.5 s with zlib, 3.0 s here,
+        # and each part is decompressed twice (scan, then load).
+        return igzip.decompress(raw)
+    except (OSError, EOFError, zlib.error, igzip_lib.IsalError) as exc:
         raise DecodeError(f"cannot decompress gzip: {exc}") from None
 
 
@@ -166,6 +173,19 @@ def _decodes(data: bytes, encoding: str, chunk: int = 1 << 24) -> None:
             raise UnicodeDecodeError(exc.encoding, data, start + exc.start, start + exc.end, exc.reason) from None
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is strict UTF-8 (as Python's codec: no surrogates, no overlong forms, nothing
+    above U+10FFFF), checked by Arrow's validator over the bytes in place instead of building the
+    text: a scale-20 register part (1.6 GiB) took 2.9–4.9 s to decode, 2.0 s to validate."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes) -> str:
     """utf-8 / utf-8-sig / gb18030 by strict decoding of the whole content, else DecodeError."""
     if not data:
@@ -174,7 +194,8 @@ def detect_encoding(data: bytes) -> str:
     if wide:
         raise DecodeError(f"{wide} encoded (only UTF-8 and GB18030 are accepted)")
     try:
-        _decodes(data, "utf-8")
+        if not is_utf8(data):
+            _decodes(data, "utf-8")  # names the first bad byte (and decides, should the two disagree)
         return UTF8_SIG if data.startswith(_BOM_UTF8) else UTF8
     except UnicodeDecodeError as exc:
         utf8_offset = exc.start
@@ -192,7 +213,8 @@ def detect_encoding(data: bytes) -> str:
 
 def max_records(data: bytes) -> int:
     """Physical lines after the first one (an upper bound of the data records)."""
-    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    cr = data.count(b"\r")  # most exports have none: then CRLF need not be searched (≈ 1.8 s per 1.6 GiB)
+    breaks = data.count(b"\n") + (cr - data.count(b"\r\n") if cr else 0)
     return max(breaks - (1 if data.endswith((b"\n", b"\r")) else 0), 0)
 
 
