@@ -1,8 +1,9 @@
 """Discovering a raw drop and its structural checks (contract: "Files", "Failures").
 
 ``scan_drop`` selects and orders the files of every source, detects each file's encoding
-from all of its bytes (strict UTF-8, else strict GB18030), and checks its header. Nothing is loaded here; a file with a
-``problem`` is a structural error and ``check_drop`` turns all of them into one exception.
+from all of its bytes (strict UTF-8, else strict GB18030), and checks its header. Nothing is
+loaded here; a file with a ``problem`` is a structural error and ``check_drop`` turns all of
+them into one exception.
 """
 
 from __future__ import annotations
